@@ -1,0 +1,162 @@
+import { z } from 'zod';
+
+/** A duration: a number of seconds, or a string like "90s", "10m", "3h", "1d". Parsed to seconds. */
+export const duration = z.union([z.number().nonnegative(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/.exec(v.trim());
+  if (!m) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `invalid duration "${v}" (use e.g. 30s, 10m, 3h, 1d)` });
+    return z.NEVER;
+  }
+  const n = Number(m[1]);
+  const mult = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return n * mult;
+});
+
+const severity = z.enum(['white', 'blue', 'red', 'siren', 'fire']);
+
+export const stageSchema = z.strictObject({
+  name: z.string().min(1),
+  environment: z.string().min(1),
+  tier: z.string().min(1),
+  azs: z.array(z.string().min(1)).min(1),
+  percent: z.number().gt(0).max(100),
+  bake: duration.default(600),
+});
+
+const retrySchema = {
+  timeout: duration.default(600),
+  retries: z.number().int().min(0).max(20).default(2),
+  backoff: duration.default(5),
+};
+
+export const deployerSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('simulated'), stepSeconds: duration.default(20), failRate: z.number().min(0).max(1).default(0) }),
+  z.strictObject({ type: z.literal('command'), command: z.string().min(1), args: z.array(z.string()).default([]), ...retrySchema }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: z.string().url(),
+    headers: z.record(z.string()).default({}),
+    ...retrySchema,
+  }),
+]);
+
+const authSchema = z.union([
+  z.strictObject({ bearer: z.string().min(1) }),
+  z.strictObject({ username: z.string().min(1), password: z.string() }),
+]);
+
+export const metricsSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('simulated'),
+    seed: z.number().int().default(1),
+  }),
+  z.strictObject({
+    type: z.literal('prometheus'),
+    url: z.string().url(),
+    timeout: duration.default(10),
+    retries: z.number().int().min(0).max(10).default(2),
+    auth: authSchema.optional(),
+    /** `window`: keep rolling windows in memory and fetch only new samples; `pushdown`: PromQL window arithmetic. */
+    fetch: z.enum(['window', 'pushdown']).default('window'),
+  }),
+]);
+
+export const detectorSchema = z.strictObject({
+  /** `default`: the robust default detector; `zscore`: the plain seed z-score rule. */
+  type: z.enum(['default', 'zscore']).default('default'),
+  baseline: duration.default(3 * 3600),
+  window: duration.default(300),
+  threshold: z.number().positive().default(3),
+  minSamples: z.number().int().positive().optional(),
+  minStd: z.number().nonnegative().optional(),
+  minRelativeStd: z.number().nonnegative().optional(),
+  minVolume: z.number().nonnegative().optional(),
+});
+
+export const checkSchema = z.strictObject({
+  name: z.string().min(1).regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : -'),
+  query: z.string().min(1),
+  direction: z.enum(['up', 'down', 'both']).default('up'),
+  detector: detectorSchema.default({}),
+  /** Static threshold: a breach when the value crosses it in the check's direction. */
+  static: z.number().optional(),
+  /** Dynamic threshold: max(static, average over the window); `seasonal` averages today, 1 day and 7 days ago. */
+  dynamic: z.enum(['off', 'dynamic', 'seasonal']).default('off'),
+  dynamicWindow: duration.default(6 * 3600),
+  links: z.strictObject({ graph: z.string().optional(), logs: z.string().optional() }).default({}),
+});
+
+export const policySchema = z.strictObject({
+  shadow: z.boolean().default(false),
+  hold: z.array(severity).default(['blue']),
+  stop: z.array(severity).default(['red', 'siren']),
+  rollback: z.array(severity).default(['fire']),
+  offerRollback: z.array(severity).default(['red', 'siren']),
+  page: z.array(severity).default(['siren', 'fire']),
+  /** After this long without data for a deploy, hold the pipeline and say why. */
+  noDataHold: duration.default(300),
+});
+
+export const slackSchema = z.strictObject({
+  token: z.string().min(1),
+  signingSecret: z.string().min(1),
+  apiUrl: z.string().url().default('https://slack.com/api/'),
+  deploysChannel: z.string().min(1),
+  teamChannel: z.string().min(1).optional(),
+  allowedUsers: z.array(z.string()).default([]),
+  allowedGroups: z.array(z.string()).default([]),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8080),
+      apiTokens: z.array(z.string().min(8, 'API tokens must be at least 8 characters')).default([]),
+      ui: z
+        .strictObject({
+          requireLoginForRead: z.boolean().default(false),
+          users: z.array(z.strictObject({ name: z.string().min(1), password: z.string().min(8) })).default([]),
+          /** Trust this header as the logged-in user (set by an SSO proxy in front of the bot). */
+          trustedUserHeader: z.string().optional(),
+        })
+        .default({}),
+    })
+    .default({}),
+  store: z.strictObject({ url: z.string().default('sqlite:./.releasebot/releasebot.db') }).default({}),
+  pipeline: z.strictObject({
+    tick: duration.default(5),
+    stages: z.array(stageSchema).min(1),
+  }),
+  deployer: deployerSchema.default({ type: 'simulated' }),
+  metrics: metricsSchema.default({ type: 'simulated' }),
+  scopeLabels: z
+    .strictObject({ tier: z.string().default('tier'), az: z.string().default('az'), environment: z.string().default('environment') })
+    .default({}),
+  monitor: z
+    .strictObject({
+      tick: duration.default(30),
+      groupingWindow: duration.default(600),
+      quietPeriod: duration.default(900),
+    })
+    .default({}),
+  checks: z.array(checkSchema).default([]),
+  policy: policySchema.default({}),
+  notify: z
+    .strictObject({
+      slack: slackSchema.optional(),
+      pagerduty: z.strictObject({ routingKey: z.string().min(1), url: z.string().url().default('https://events.pagerduty.com/v2/enqueue') }).optional(),
+      console: z.boolean().default(true),
+    })
+    .default({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type CheckConfig = z.infer<typeof checkSchema>;
+export type StageConfig = z.infer<typeof stageSchema>;
+export type DeployerConfig = z.infer<typeof deployerSchema>;
+export type MetricsConfig = z.infer<typeof metricsSchema>;
+export type PolicyConfig = z.infer<typeof policySchema>;
+export type SlackConfig = z.infer<typeof slackSchema>;
+export type DetectorConfig = z.infer<typeof detectorSchema>;

@@ -1,0 +1,26 @@
+/**
+ * The outcome of judging one series: four outcomes, not two (as Argo Rollouts has it).
+ * `inconclusive` (too few samples, no traffic, no data) and `error` are never "healthy".
+ */
+export type VerdictKind = 'pass' | 'breach' | 'inconclusive' | 'error';
+
+/** Which rule produced a verdict. `zscore` is the anomaly rule; the rest are threshold rules. */
+export type RuleKind = 'zscore' | 'static' | 'dynamic' | 'seasonal' | 'default';
+
+export type Direction = 'up' | 'down' | 'both';
+
+export interface Verdict {
+  kind: VerdictKind;
+  rule: RuleKind;
+  reason: string;
+  /** The value judged (the most extreme point of the judged window). */
+  value?: number;
+  /** Baseline mean and standard deviation the value was judged against. */
+  mean?: number;
+  std?: number;
+  z?: number;
+  /** Threshold in force (a z threshold for zscore rules, a level for threshold rules). */
+  threshold?: number;
+  /** Anomaly score in [0, 1] where the rule produces one. */
+  score?: number;
+}

@@ -1,0 +1,40 @@
+import type { Verdict } from '../detect/verdict.js';
+
+export type Severity = 'white' | 'blue' | 'red' | 'siren' | 'fire';
+export const SEVERITY_ORDER: readonly Severity[] = ['white', 'blue', 'red', 'siren', 'fire'];
+
+/** How sure the bot is that the deploy caused the event. */
+export type Confidence = 'low' | 'medium' | 'high';
+
+export type Labels = Record<string, string>;
+
+/** One detector breach on one series of one check. */
+export interface Signal {
+  check: string;
+  labels: Labels;
+  inScope: boolean;
+  at: number;
+  verdict: Verdict;
+  /** Rendered Grafana / log-search links for this check and series. */
+  links?: { graph?: string; logs?: string };
+}
+
+/** Signals from one deploy grouped over time, with severity and confidence. */
+export interface DeployEvent {
+  id: string;
+  buildId: string;
+  stage: string;
+  environment: string;
+  status: 'open' | 'closed';
+  severity: Severity;
+  confidence: Confidence;
+  openedAt: number;
+  updatedAt: number;
+  closedAt?: number;
+  signals: Signal[];
+  /** Human-readable summary of why it has this severity and confidence. */
+  summary: string;
+  /** What the bot did or (in shadow mode) would have done. */
+  action?: 'none' | 'hold' | 'stop' | 'rollback' | 'offer_rollback' | 'page';
+  acknowledgedBy?: string;
+}

@@ -1,0 +1,80 @@
+import type { Build } from '../domain/build.js';
+import type { Decision, DeployStep } from '../domain/pipeline.js';
+import type { DeployEvent } from '../domain/events.js';
+
+/** A persisted outbox entry: one notification for one notifier. */
+export interface OutboxEntry {
+  id: number;
+  /** Notifier name ("slack", "pagerduty", "console"). */
+  target: string;
+  /** Idempotency key: enqueueing the same target+key twice stores it once. */
+  key: string;
+  payload: unknown;
+  attempts: number;
+  nextAttemptAt: number;
+  status: 'pending' | 'sent' | 'dead';
+  lastError?: string;
+}
+
+/** An audit-log entry: who tried to do what, and whether they were allowed. */
+export interface AuditEntry {
+  at: number;
+  actor: string;
+  action: string;
+  target?: string;
+  allowed: boolean;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Persistence. One schema and migration set for SQLite and PostgreSQL (Kysely).
+ * Every write is durable when the promise resolves.
+ */
+export interface Store {
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Insert a build; returns 'exists' (and changes nothing) if the id is known. */
+  putBuild(build: Build): Promise<'created' | 'exists'>;
+  getBuild(id: string): Promise<Build | undefined>;
+  /** Newest first. */
+  listBuilds(opts?: { limit?: number }): Promise<Build[]>;
+
+  /** The orchestrator's state snapshot (JSON), with a version for optimistic concurrency. */
+  loadState(): Promise<{ version: number; state: unknown } | undefined>;
+  /** Save a new snapshot; fails with CONFLICT unless the stored version is `expectedVersion` (0 = none yet). */
+  saveState(state: unknown, expectedVersion: number): Promise<number>;
+
+  /** Idempotent on `decision.id`. */
+  appendDecision(decision: Decision): Promise<void>;
+  /** Oldest first. */
+  listDecisions(opts?: { buildId?: string; limit?: number }): Promise<Decision[]>;
+
+  /** Insert or replace by `step.key`. */
+  upsertStep(step: DeployStep): Promise<void>;
+  /** Ordered by start time. */
+  listSteps(opts?: { buildId?: string; limit?: number }): Promise<DeployStep[]>;
+
+  /** Insert or replace by `event.id`. */
+  upsertEvent(event: DeployEvent): Promise<void>;
+  getEvent(id: string): Promise<DeployEvent | undefined>;
+  /** Newest first. */
+  listEvents(opts?: { status?: 'open' | 'closed'; buildId?: string; limit?: number }): Promise<DeployEvent[]>;
+
+  /** Returns false if target+key was already enqueued. */
+  enqueueOutbox(entry: { target: string; key: string; payload: unknown; at: number }): Promise<boolean>;
+  /** Pending entries due at `now`, oldest first. */
+  dueOutbox(now: number, limit: number): Promise<OutboxEntry[]>;
+  markOutboxSent(id: number): Promise<void>;
+  /** Record a failed attempt; `nextAttemptAt` null marks it dead. */
+  markOutboxFailed(id: number, error: string, nextAttemptAt: number | null): Promise<void>;
+
+  /** Small key-value store (e.g. Slack message ts per event, DM thread per author and build). */
+  getKv(namespace: string, key: string): Promise<string | undefined>;
+  setKv(namespace: string, key: string, value: string): Promise<void>;
+  /** Set only if absent; returns true if this call set it (used for "roll back once" on double clicks). */
+  setKvIfAbsent(namespace: string, key: string, value: string): Promise<boolean>;
+
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(opts?: { limit?: number }): Promise<AuditEntry[]>;
+}
