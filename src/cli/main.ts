@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+
+/** The `releasebot` command line. Each subcommand lives in its own module and registers itself here. */
+const program = new Command();
+program.name('releasebot').description('Self-hosted release bot').showHelpAfterError();
+
+// Subcommand registrations (one line each):
+
+await program.parseAsync(process.argv);

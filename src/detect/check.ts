@@ -1,0 +1,32 @@
+import type { Direction, Verdict } from './verdict.js';
+import type { DetectorConfig } from '../config/schema.js';
+
+/** Samples of one series: parallel arrays, times in ms, ascending. NaN marks a missing value. */
+export interface Samples {
+  timestamps: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/** Everything needed to judge one series of one check at time `now`. Pure data, no I/O. */
+export interface CheckInput {
+  /** Samples covering at least [now - baseline - window, now]. */
+  samples: Samples;
+  now: number;
+  direction: Direction;
+  detector: DetectorConfig;
+  /** Static threshold level, if configured. */
+  static?: number;
+  dynamic: 'off' | 'dynamic' | 'seasonal';
+  /** Seconds of history the dynamic threshold averages over (default 6 h). */
+  dynamicWindowSeconds: number;
+  /** For seasonal thresholds: the same window one day and seven days earlier (timestamps as they were). */
+  seasonal?: { dayAgo?: Samples; weekAgo?: Samples };
+}
+
+/** The verdicts for one series: the anomaly rule and (when configured) the threshold rule. */
+export interface CheckResult {
+  /** z-score (seed rule) or default-detector verdict. */
+  anomaly: Verdict;
+  /** Static / dynamic / seasonal threshold verdict, when a static threshold or dynamic mode is set. */
+  threshold?: Verdict;
+}
