@@ -37,7 +37,7 @@ export interface Store {
   /** Insert a build; returns 'exists' (and changes nothing) if the id is known. */
   putBuild(build: Build): Promise<'created' | 'exists'>;
   getBuild(id: string): Promise<Build | undefined>;
-  /** Newest first. */
+  /** Newest accepted first. */
   listBuilds(opts?: { limit?: number }): Promise<Build[]>;
 
   /** The orchestrator's state snapshot (JSON), with a version for optimistic concurrency. */
@@ -47,12 +47,12 @@ export interface Store {
 
   /** Idempotent on `decision.id`. */
   appendDecision(decision: Decision): Promise<void>;
-  /** Oldest first. */
+  /** Oldest first; with `limit`, the newest `limit` decisions (still returned oldest first). */
   listDecisions(opts?: { buildId?: string; limit?: number }): Promise<Decision[]>;
 
   /** Insert or replace by `step.key`. */
   upsertStep(step: DeployStep): Promise<void>;
-  /** Ordered by start time. */
+  /** Ordered by start time; with `limit`, the latest-started `limit` steps (still in start order). */
   listSteps(opts?: { buildId?: string; limit?: number }): Promise<DeployStep[]>;
 
   /** Insert or replace by `event.id`. */
@@ -76,5 +76,6 @@ export interface Store {
   setKvIfAbsent(namespace: string, key: string, value: string): Promise<boolean>;
 
   appendAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
   listAudit(opts?: { limit?: number }): Promise<AuditEntry[]>;
 }
