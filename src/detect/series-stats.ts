@@ -1,0 +1,67 @@
+import type { Samples } from './check.js';
+
+/** Count, mean and (population) standard deviation of the finite values in a range. */
+export interface RangeStats {
+  count: number;
+  mean: number;
+  std: number;
+}
+
+/** First index whose timestamp is >= t (binary search; timestamps ascending). */
+export function lowerBound(ts: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index range [start, end) of the samples with `from < t <= to`. */
+export function indexRange(s: Samples, from: number, to: number): [number, number] {
+  // Half-open on the left so that adjacent windows (baseline, judged) never share a point.
+  return [lowerBound(s.timestamps, from + 1e-9), lowerBound(s.timestamps, to + 1e-9)];
+}
+
+/**
+ * Stats over values[start, end), skipping NaN and +-Infinity (gaps and broken scrapes).
+ * Two-pass for accuracy; shifted by the first value to avoid cancellation on large levels.
+ */
+export function statsOf(values: ArrayLike<number>, start: number, end: number): RangeStats {
+  let n = 0;
+  let shift = NaN;
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = start; i < end; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    if (n === 0) shift = v;
+    const d = v - shift;
+    sum += d;
+    sumSq += d * d;
+    n++;
+  }
+  if (n === 0) return { count: 0, mean: NaN, std: NaN };
+  const m = sum / n;
+  const variance = Math.max(0, sumSq / n - m * m);
+  return { count: n, mean: shift + m, std: Math.sqrt(variance) };
+}
+
+/** Stats of the samples with `from < t <= to`. */
+export function rangeStats(s: Samples, from: number, to: number): RangeStats {
+  const [a, b] = indexRange(s, from, to);
+  return statsOf(s.values, a, b);
+}
+
+/** Checks parallel arrays and ascending timestamps; returns a problem description or undefined. */
+export function validateSamples(s: Samples): string | undefined {
+  if (s.timestamps.length !== s.values.length) {
+    return `timestamps (${s.timestamps.length}) and values (${s.values.length}) differ in length`;
+  }
+  for (let i = 1; i < s.timestamps.length; i++) {
+    if (!(s.timestamps[i] > s.timestamps[i - 1])) return `timestamps not strictly ascending at index ${i}`;
+  }
+  return undefined;
+}

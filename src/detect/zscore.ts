@@ -1,0 +1,84 @@
+import type { Direction, Verdict } from './verdict.js';
+import type { Samples } from './check.js';
+import { indexRange, statsOf } from './series-stats.js';
+import { directedZ, flooredStd, zOf, type Guards } from './guards.js';
+
+/** Parameters of the seed z-score rule (times in ms). */
+export interface ZScoreParams {
+  baselineMs: number;
+  windowMs: number;
+  threshold: number;
+  direction: Direction;
+  guards: Guards;
+}
+
+/**
+ * The seed rule: mean and standard deviation over the baseline (now-window-baseline, now-window],
+ * excluding the judged points; each point of (now-window, now] judged; breach at |z| >= threshold
+ * in the configured direction. The verdict reports the most extreme judged point.
+ */
+export function zscoreVerdict(s: Samples, now: number, p: ZScoreParams): Verdict {
+  const [b0, b1] = indexRange(s, now - p.windowMs - p.baselineMs, now - p.windowMs);
+  const [w0, w1] = indexRange(s, now - p.windowMs, now);
+  const base = statsOf(s.values, b0, b1);
+  return judgeWindow(s.values, w0, w1, base.mean, base.std, base.count, p, 'zscore');
+}
+
+/** Judges values[w0, w1) against a baseline; shared by the seed rule and the default detector's fallback. */
+export function judgeWindow(
+  values: ArrayLike<number>,
+  w0: number,
+  w1: number,
+  mean: number,
+  std: number,
+  count: number,
+  p: Omit<ZScoreParams, 'baselineMs' | 'windowMs'>,
+  rule: 'zscore' | 'default',
+): Verdict {
+  const g = p.guards;
+  if (count < g.minSamples) {
+    return { kind: 'inconclusive', rule, reason: `baseline has ${count} samples, need ${g.minSamples}`, threshold: p.threshold };
+  }
+  const sigma = flooredStd(std, mean, g);
+  let worst = -Infinity;
+  let worstValue = NaN;
+  let judged = 0;
+  let maxAbs = 0;
+  for (let i = w0; i < w1; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    judged++;
+    if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
+    const dz = directedZ(zOf(v, mean, sigma), p.direction);
+    if (dz > worst) {
+      worst = dz;
+      worstValue = v;
+    }
+  }
+  const numbers = { mean, std: sigma, threshold: p.threshold };
+  if (judged === 0) return { kind: 'inconclusive', rule, reason: 'no samples in the judged window', ...numbers };
+  // Why: near-zero traffic makes every blip look huge relative to a near-zero baseline.
+  if (Math.abs(mean) < g.minVolume && maxAbs < g.minVolume) {
+    return { kind: 'inconclusive', rule, reason: `volume below minimum ${g.minVolume}`, value: worstValue, ...numbers };
+  }
+  const z = zOf(worstValue, mean, sigma);
+  const score = scoreFromZ(worst, p.threshold);
+  if (worst >= p.threshold) {
+    return { kind: 'breach', rule, reason: `z=${fmt(z)} beyond ${p.threshold} (${p.direction})`, value: worstValue, z, score, ...numbers };
+  }
+  return { kind: 'pass', rule, reason: `max z=${fmt(z)} within ${p.threshold} (${p.direction})`, value: worstValue, z, score, ...numbers };
+}
+
+/** Maps a directed z to [0, 1]: 0.5 at the threshold, saturating above. */
+export function scoreFromZ(dz: number, threshold: number): number {
+  if (!(dz > 0)) return 0;
+  if (!Number.isFinite(dz)) return 1;
+  const r = dz / threshold;
+  return r / (1 + r);
+}
+
+/** Short number formatting for reasons. */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 1000 || Math.abs(x) < 0.01 ? x.toPrecision(3) : x.toFixed(2);
+}
