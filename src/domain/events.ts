@@ -17,6 +17,13 @@ export interface Signal {
   verdict: Verdict;
   /** Rendered Grafana / log-search links for this check and series. */
   links?: { graph?: string; logs?: string };
+  /** When this series first breached in this event (`at` is the latest breach). */
+  firstAt?: number;
+  /**
+   * The same check's reference series at `at` (out of scope and not running the deploying build):
+   * how many gave a conclusive verdict and how many of those breached the same rule. Drives confidence.
+   */
+  reference?: { series: number; breaching: number };
 }
 
 /** Signals from one deploy grouped over time, with severity and confidence. */
@@ -37,4 +44,8 @@ export interface DeployEvent {
   /** What the bot did or (in shadow mode) would have done. */
   action?: 'none' | 'hold' | 'stop' | 'rollback' | 'offer_rollback' | 'page';
   acknowledgedBy?: string;
+  /** Increases whenever severity, confidence, the set of breaching series, action or status changes (stable notification keys). */
+  revision?: number;
+  /** When the deploy reached the stage (the start of what the event judges). */
+  deployAt?: number;
 }
