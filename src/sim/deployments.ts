@@ -1,0 +1,68 @@
+import type { FleetCell } from './topology.js';
+import { cellKey } from './topology.js';
+
+/** Which builds run on a cell, as shares summing to 1 (an empty map: the baseline build everywhere). */
+export type BuildShares = Record<string, number>;
+
+interface Change {
+  at: number;
+  shares: BuildShares;
+}
+
+/**
+ * The history of which build runs where. Every change is recorded with its time, so the
+ * fleet stays a pure function of time: asking about a moment before a deploy gives the
+ * fleet as it was then, however late the question comes.
+ */
+export class DeploymentHistory {
+  private readonly byCell = new Map<string, Change[]>();
+
+  /** Shares in force on `cell` at time `t`. */
+  sharesAt(cell: FleetCell, t: number): BuildShares {
+    const changes = this.byCell.get(cellKey(cell));
+    if (!changes) return {};
+    // Changes are few per cell; scan from the newest.
+    for (let i = changes.length - 1; i >= 0; i--) if (changes[i].at <= t) return changes[i].shares;
+    return {};
+  }
+
+  /**
+   * From `at` on, `buildId` runs on `percent`% of the cell; the other builds keep their
+   * relative proportions in what is left (the usual rolling deploy: new hosts replace old ones evenly).
+   */
+  setShare(cell: FleetCell, buildId: string, percent: number, at: number): void {
+    const before = this.sharesAt(cell, at);
+    const share = Math.min(1, Math.max(0, percent / 100));
+    const others = Object.entries(before).filter(([b]) => b !== buildId);
+    const othersTotal = others.reduce((s, [, v]) => s + v, 0);
+    const next: BuildShares = {};
+    if (othersTotal > 0) for (const [b, v] of others) next[b] = (v / othersTotal) * (1 - share);
+    else if (share < 1) next[BASELINE_BUILD] = 1 - share;
+    if (share > 0) next[buildId] = share;
+    this.record(cell, at, next);
+  }
+
+  /** From `at` on, the share `buildId` had on the cell runs `targetBuildId` instead (a rollback). */
+  replace(cell: FleetCell, buildId: string, targetBuildId: string | null, at: number): void {
+    const before = this.sharesAt(cell, at);
+    const moved = before[buildId] ?? 0;
+    if (moved === 0) return;
+    const next: BuildShares = { ...before };
+    delete next[buildId];
+    const target = targetBuildId ?? BASELINE_BUILD;
+    next[target] = (next[target] ?? 0) + moved;
+    this.record(cell, at, next);
+  }
+
+  private record(cell: FleetCell, at: number, shares: BuildShares): void {
+    const key = cellKey(cell);
+    const changes = this.byCell.get(key) ?? [];
+    // Keep changes sorted by time; a change at the same instant as the last one supersedes it.
+    const kept = changes.filter((c) => c.at < at);
+    const later = changes.filter((c) => c.at > at);
+    this.byCell.set(key, [...kept, { at, shares }, ...later]);
+  }
+}
+
+/** The build that runs where nothing has been deployed yet. Never bad. */
+export const BASELINE_BUILD = 'baseline';

@@ -1,0 +1,192 @@
+import type { Clock } from '../clock/clock.js';
+import { SystemClock } from '../clock/clock.js';
+import { ReleasebotError } from '../domain/errors.js';
+import { DeploymentHistory, type BuildShares } from './deployments.js';
+import { hashString, normal, poisson } from './noise.js';
+import { DAILY_SPIKE, dailyLoad, spikeLevel } from './seasonality.js';
+import {
+  AZ_FACTOR, BASE_ERROR_RATIO, ENVIRONMENT_FACTOR, FLEET_AZS, FLEET_ENVIRONMENTS, FLEET_METRICS, FLEET_TIERS,
+  SAMPLE_INTERVAL_MS, TIER_JOB_FAILURES, TIER_LATENCY_MS, TIER_TRAFFIC, allCells,
+  type FleetCell, type FleetMetric, type FleetSeriesKey,
+} from './topology.js';
+
+/** A deploy step as the simulated deployer reports it: `buildId` now runs on `percent`% of these cells. */
+export interface FleetDeployment {
+  environment: string;
+  tier: string;
+  azs: string[];
+  percent: number;
+  buildId: string;
+  /** When it took effect; defaults to the fleet clock's now. */
+  at?: number;
+}
+
+/** A rollback: the share `buildId` had in these cells now runs `targetBuildId` (null: the baseline build). */
+export interface FleetRollback {
+  environment: string;
+  tier: string;
+  azs: string[];
+  buildId: string;
+  targetBuildId: string | null;
+  at?: number;
+}
+
+/** How a bad build hurts: these metrics are multiplied by `factor` on the share of the fleet it runs on. */
+export interface BadBuildEffect {
+  /** Defaults to `['http_errors_rate']`. */
+  metrics?: FleetMetric[];
+  factor: number;
+}
+
+/** An outside incident: every matching series is multiplied by `factor` during [start, end). */
+export interface FleetIncident {
+  start: number;
+  end: number;
+  metrics: FleetMetric[];
+  factor: number;
+  /** Limit to part of the fleet; by default it hits every environment, tier and AZ. */
+  scope?: Partial<FleetCell>;
+}
+
+export interface FleetOptions {
+  seed?: number;
+  /** Used only to timestamp deploys reported without `at`. */
+  clock?: Clock;
+  environments?: readonly string[];
+  tiers?: readonly string[];
+  azs?: readonly string[];
+}
+
+/**
+ * A deterministic simulated fleet. Every sample is a pure function of (seed, series, time,
+ * recorded deploys, bad builds, incidents): daily seasonality, a daily 14:00 UTC spike,
+ * noise, Poisson counts for low-traffic series, and errors/latency raised where a bad build runs,
+ * in proportion to the share it runs on. Samples sit on a 15 s grid.
+ */
+export class SimulatedFleet {
+  readonly seed: number;
+  readonly cells: readonly FleetCell[];
+  private readonly clock: Clock;
+  private readonly deployments = new DeploymentHistory();
+  private readonly badBuilds = new Map<string, Required<BadBuildEffect>>();
+  private readonly incidents: FleetIncident[] = [];
+  private readonly seriesHash = new Map<string, number>();
+
+  constructor(opts: FleetOptions = {}) {
+    this.seed = opts.seed ?? 1;
+    this.clock = opts.clock ?? new SystemClock();
+    this.cells = allCells(opts.environments ?? FLEET_ENVIRONMENTS, opts.tiers ?? FLEET_TIERS, opts.azs ?? FLEET_AZS);
+  }
+
+  /** Every series the fleet emits, in a stable order (metric-major). */
+  series(): FleetSeriesKey[] {
+    return FLEET_METRICS.flatMap((metric) => this.cells.map((c) => ({ metric, ...c })));
+  }
+
+  /** Record a deploy step. Unknown environment/tier/AZ names are an error, not a silent no-op. */
+  setDeployment(d: FleetDeployment): void {
+    const at = d.at ?? this.clock.now();
+    for (const cell of this.cellsOf(d.environment, d.tier, d.azs)) this.deployments.setShare(cell, d.buildId, d.percent, at);
+  }
+
+  /** Record a rollback of `buildId` in these cells. */
+  rollback(r: FleetRollback): void {
+    const at = r.at ?? this.clock.now();
+    for (const cell of this.cellsOf(r.environment, r.tier, r.azs)) this.deployments.replace(cell, r.buildId, r.targetBuildId, at);
+  }
+
+  /**
+   * Declare `buildId` bad. Badness is a property of the build: it shows wherever and
+   * whenever the build runs (also in samples asked for later), from its first second there.
+   */
+  markBadBuild(buildId: string, effect: BadBuildEffect): void {
+    if (!(effect.factor > 0)) throw new ReleasebotError('BAD_REQUEST', `markBadBuild(${buildId}): factor must be > 0, got ${effect.factor}`);
+    this.badBuilds.set(buildId, { metrics: effect.metrics ?? ['http_errors_rate'], factor: effect.factor });
+  }
+
+  /** Add an outside incident (not caused by any deploy). */
+  addIncident(incident: FleetIncident): void {
+    if (!(incident.end > incident.start)) throw new ReleasebotError('BAD_REQUEST', `addIncident: end must be after start`);
+    this.incidents.push(incident);
+  }
+
+  /** Which builds run on one cell at time `t` (shares summing to 1; `{}` means the baseline build only). */
+  buildShares(cell: FleetCell, t: number): BuildShares {
+    return this.deployments.sharesAt(cell, t);
+  }
+
+  /** The sample of one series on the 15 s grid point at or before `t`. */
+  valueAt(key: FleetSeriesKey, t: number): number {
+    const slot = Math.floor(t / SAMPLE_INTERVAL_MS);
+    const ts = slot * SAMPLE_INTERVAL_MS;
+    const h = this.hashOf(key);
+    const effect = this.effectFactor(key, ts);
+    const traffic = this.expectedTraffic(key, ts);
+    switch (key.metric) {
+      case 'http_requests_rate':
+        return Math.max(0, traffic * effect * (1 + 0.03 * normal(this.seed, h, slot)));
+      case 'http_errors_rate': {
+        const windowSeconds = SAMPLE_INTERVAL_MS / 1000;
+        return poisson(traffic * BASE_ERROR_RATIO * effect * windowSeconds, this.seed, h, slot) / windowSeconds;
+      }
+      case 'http_latency_p95_ms': {
+        const load = traffic / this.trafficScale(key);
+        const spike = 1 + (DAILY_SPIKE.latency - 1) * spikeLevel(ts);
+        // Percentiles of few requests are noisy: the relative noise grows as traffic falls.
+        const noise = 0.04 + 0.5 / Math.sqrt(traffic * 15 + 1);
+        const base = TIER_LATENCY_MS[key.tier] ?? 120;
+        return Math.max(1, base * (0.85 + 0.15 * load) * spike * effect * (1 + noise * normal(this.seed, h, slot)));
+      }
+      case 'jobs_failed_rate': {
+        const rate = (TIER_JOB_FAILURES[key.tier] ?? 0.005) * (ENVIRONMENT_FACTOR[key.environment] ?? 1) * effect;
+        return poisson(rate * 15, this.seed, h, slot) / 15;
+      }
+    }
+  }
+
+  private expectedTraffic(key: FleetSeriesKey, t: number): number {
+    const spike = 1 + (DAILY_SPIKE.traffic - 1) * spikeLevel(t);
+    return this.trafficScale(key) * dailyLoad(t) * spike;
+  }
+
+  private trafficScale(c: FleetCell): number {
+    return (TIER_TRAFFIC[c.tier] ?? 10) * (ENVIRONMENT_FACTOR[c.environment] ?? 1) * (AZ_FACTOR[c.az] ?? 1);
+  }
+
+  /** Multiplier from bad builds (by share) and incidents for one series at `t`. */
+  private effectFactor(key: FleetSeriesKey, t: number): number {
+    let f = 1;
+    if (this.badBuilds.size > 0) {
+      const shares = this.deployments.sharesAt(key, t);
+      for (const [build, share] of Object.entries(shares)) {
+        const bad = this.badBuilds.get(build);
+        if (bad && bad.metrics.includes(key.metric)) f *= 1 + (bad.factor - 1) * share;
+      }
+    }
+    for (const inc of this.incidents) {
+      if (t < inc.start || t >= inc.end || !inc.metrics.includes(key.metric)) continue;
+      const s = inc.scope;
+      if (s && ((s.environment && s.environment !== key.environment) || (s.tier && s.tier !== key.tier) || (s.az && s.az !== key.az))) continue;
+      f *= inc.factor;
+    }
+    return f;
+  }
+
+  private cellsOf(environment: string, tier: string, azs: string[]): FleetCell[] {
+    const found = this.cells.filter((c) => c.environment === environment && c.tier === tier && azs.includes(c.az));
+    if (found.length !== azs.length) {
+      throw new ReleasebotError('BAD_REQUEST', `simulated fleet has no cell for environment=${environment} tier=${tier} azs=${azs.join(',')}`);
+    }
+    return found;
+  }
+
+  private hashOf(key: FleetSeriesKey): number {
+    const k = `${key.metric}|${key.environment}|${key.tier}|${key.az}`;
+    let h = this.seriesHash.get(k);
+    if (h === undefined) {
+      h = hashString(k);
+      this.seriesHash.set(k, h);
+    }
+    return h;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Deterministic randomness for the simulated fleet. Every value is a pure function of its
+ * inputs (seed, series, sample index), so the fleet can be asked about any instant, in any
+ * order, and always answers the same: history can be backfilled and re-read identically.
+ */
+
+/** FNV-1a hash of a string to an unsigned 32-bit integer. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Mixes integers into one well-scrambled unsigned 32-bit integer (murmur3 finalizer per part). */
+export function hashInts(...parts: number[]): number {
+  let h = 0x9e3779b9;
+  for (const p of parts) {
+    let k = Math.imul(p | 0, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Uniform in (0, 1), never exactly 0 or 1 (safe for logarithms). */
+export function uniform(...parts: number[]): number {
+  return (hashInts(...parts) + 0.5) / 4294967296;
+}
+
+/** Standard normal via Box-Muller over two independent uniforms. */
+export function normal(...parts: number[]): number {
+  const u1 = uniform(...parts, 1);
+  const u2 = uniform(...parts, 2);
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/**
+ * A Poisson count with mean `lambda`. Inversion for small means (exact, and low-traffic series
+ * are where discreteness matters); a rounded normal approximation above 30 (cheap and accurate there).
+ */
+export function poisson(lambda: number, ...parts: number[]): number {
+  if (!(lambda > 0)) return 0;
+  if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal(...parts)));
+  const u = uniform(...parts);
+  let k = 0;
+  let p = Math.exp(-lambda);
+  let cdf = p;
+  while (u > cdf && k < 1000) {
+    k++;
+    p *= lambda / k;
+    cdf += p;
+  }
+  return k;
+}
