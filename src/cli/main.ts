@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBacktest } from './backtest.js';
 
 /** The `releasebot` command line. Each subcommand lives in its own module and registers itself here. */
 const program = new Command();
 program.name('releasebot').description('Self-hosted release bot').showHelpAfterError();
 
 // Subcommand registrations (one line each):
+registerBacktest(program);
 
 await program.parseAsync(process.argv);
