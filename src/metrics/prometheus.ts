@@ -1,0 +1,175 @@
+import type { Clock } from '../clock/clock.js';
+import { SystemClock } from '../clock/clock.js';
+import { BackendDownError, ReleasebotError } from '../domain/errors.js';
+import type { Labels } from '../domain/events.js';
+import type { MetricsSource, Sample, Series } from './source.js';
+
+/** Bearer token or HTTP basic credentials for the metrics server. */
+export type PrometheusAuth = { bearer: string } | { username: string; password: string };
+
+export interface PrometheusSourceOptions {
+  /** Base URL of the Prometheus HTTP API (may carry a path prefix, e.g. VictoriaMetrics cluster `/select/0/prometheus`). */
+  url: string;
+  /** Per-attempt timeout in milliseconds. */
+  timeoutMs: number;
+  /** Extra attempts after a network error or a 5xx; 4xx are never retried. */
+  retries: number;
+  auth?: PrometheusAuth;
+  /** Injected HTTP client (defaults to the global fetch). */
+  fetch?: typeof fetch;
+  /** Used for the backoff between retries. */
+  clock?: Clock;
+  /** First backoff delay in ms; doubles each retry. Default 250. */
+  backoffMs?: number;
+}
+
+interface PromResponse {
+  status: 'success' | 'error';
+  data?: { resultType: string; result: unknown };
+  errorType?: string;
+  error?: string;
+}
+type MatrixEntry = { metric: Labels; values: [number, string][] };
+type VectorEntry = { metric: Labels; value: [number, string] };
+
+/**
+ * MetricsSource over the Prometheus HTTP API (`/api/v1/query_range`, `/api/v1/query`), which
+ * VictoriaMetrics, Thanos and Mimir also serve. Queries are POSTed form-encoded so long PromQL
+ * fits. Errors: BACKEND_DOWN (server unreachable, timed out, 5xx without a query error,
+ * credentials refused) names the server and what failed; QUERY_FAILED names the query,
+ * the server and Prometheus' errorType and error text.
+ */
+export class PrometheusSource implements MetricsSource {
+  private readonly base: string;
+  private readonly fetchFn: typeof fetch;
+  private readonly clock: Clock;
+  private readonly authHeader?: string;
+
+  constructor(private readonly opts: PrometheusSourceOptions) {
+    this.base = opts.url.replace(/\/+$/, '');
+    this.fetchFn = opts.fetch ?? fetch;
+    this.clock = opts.clock ?? new SystemClock();
+    if (opts.auth && 'bearer' in opts.auth) this.authHeader = `Bearer ${opts.auth.bearer}`;
+    else if (opts.auth) this.authHeader = `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`;
+  }
+
+  async queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<Series[]> {
+    const data = await this.call('/api/v1/query_range', query, { query, start: secs(startMs), end: secs(endMs), step: secs(stepMs) });
+    if (data.resultType !== 'matrix') throw this.queryError(query, `expected a matrix result, got ${data.resultType}`);
+    return (data.result as MatrixEntry[]).map((r) => ({
+      labels: r.metric,
+      timestamps: r.values.map((v) => Math.round(v[0] * 1000)),
+      values: r.values.map((v) => parseValue(v[1])),
+    }));
+  }
+
+  async query(query: string, atMs: number): Promise<Sample[]> {
+    const data = await this.call('/api/v1/query', query, { query, time: secs(atMs) });
+    switch (data.resultType) {
+      case 'vector':
+        return (data.result as VectorEntry[]).map((r) => ({ labels: r.metric, timestamp: Math.round(r.value[0] * 1000), value: parseValue(r.value[1]) }));
+      case 'scalar': {
+        const [ts, v] = data.result as [number, string];
+        return [{ labels: {}, timestamp: Math.round(ts * 1000), value: parseValue(v) }];
+      }
+      default:
+        throw this.queryError(query, `expected a vector or scalar result, got ${data.resultType}`);
+    }
+  }
+
+  async isOnline(): Promise<boolean> {
+    try {
+      await this.query('1', this.clock.now());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** One API call with timeout and retries; resolves to `data` of a successful answer. */
+  private async call(path: string, query: string, params: Record<string, string>): Promise<{ resultType: string; result: unknown }> {
+    const url = this.base + path;
+    let lastFailure = '';
+    for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
+      if (attempt > 0) await this.clock.sleep((this.opts.backoffMs ?? 250) * 2 ** (attempt - 1));
+      let res: Response;
+      let text: string;
+      try {
+        res = await this.fetchFn(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...(this.authHeader ? { authorization: this.authHeader } : {}) },
+          body: new URLSearchParams(params).toString(),
+          signal: AbortSignal.timeout(this.opts.timeoutMs),
+        });
+        text = await res.text();
+      } catch (err) {
+        // Network error or timeout: the server may come back, so retry.
+        lastFailure = describeNetworkError(err, this.opts.timeoutMs);
+        continue;
+      }
+      const body = parseBody(text);
+      if (res.status >= 500) {
+        lastFailure = `HTTP ${res.status}${body?.error ? ` (${body.errorType}: ${body.error})` : ''}`;
+        // A query that timed out or failed to execute is the query's fault, not the server's:
+        // retrying may still help (load), but the final error is QUERY_FAILED.
+        if (attempt === this.opts.retries && body?.status === 'error' && ['timeout', 'canceled', 'execution', 'bad_data'].includes(body.errorType ?? '')) {
+          throw this.queryError(query, `${body.errorType}: ${body.error} (HTTP ${res.status})`, body);
+        }
+        continue;
+      }
+      if (res.status === 401 || res.status === 403 || res.status === 404) {
+        // Wrong credentials or wrong URL: no query can succeed, so this is the backend being unusable.
+        throw new BackendDownError(`metrics server ${this.base} refused ${path}: HTTP ${res.status}${res.status === 404 ? ' (is this a Prometheus API URL?)' : ' (check metrics.auth)'}`, { server: this.base, status: res.status });
+      }
+      if (!body) throw this.queryError(query, `HTTP ${res.status} with a body that is not Prometheus JSON: ${text.slice(0, 200)}`);
+      if (res.status >= 400 || body.status !== 'success' || !body.data) {
+        throw this.queryError(query, `${body.errorType ?? 'error'}: ${body.error ?? 'no error text'} (HTTP ${res.status})`, body);
+      }
+      return body.data;
+    }
+    throw new BackendDownError(`metrics server ${this.base} unreachable after ${this.opts.retries + 1} attempt(s) of ${path}: ${lastFailure}`, { server: this.base, path, attempts: this.opts.retries + 1 });
+  }
+
+  private queryError(query: string, what: string, body?: PromResponse): ReleasebotError {
+    return new ReleasebotError('QUERY_FAILED', `query ${JSON.stringify(query)} failed on ${this.base}: ${what}`, {
+      query,
+      server: this.base,
+      errorType: body?.errorType,
+      error: body?.error,
+    });
+  }
+}
+
+/** Parses a Prometheus sample value, including "NaN", "+Inf" and "-Inf". */
+export function parseValue(v: string): number {
+  switch (v) {
+    case 'NaN':
+      return NaN;
+    case '+Inf':
+    case 'Inf':
+      return Infinity;
+    case '-Inf':
+      return -Infinity;
+    default:
+      return Number(v);
+  }
+}
+
+function secs(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+function parseBody(text: string): PromResponse | undefined {
+  try {
+    const b = JSON.parse(text) as PromResponse;
+    return b && typeof b === 'object' && 'status' in b ? b : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeNetworkError(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  return [e?.message, e?.cause?.code ?? e?.cause?.message].filter(Boolean).join(': ') || String(err);
+}
