@@ -15,6 +15,10 @@ export interface BuildState {
   includedIn?: string;
   /** Why it is tainted / rolled back. */
   reason?: string;
+  /** Highest stage index where it finished its bake unblocked (-1 or absent: none). A build good in k was good in every earlier stage. */
+  bakedThrough?: number;
+  /** When the orchestrator first saw it (orchestrator clock, ms). */
+  receivedAt?: number;
 }
 
 /** One stage of the pipeline and what runs there. */
@@ -31,6 +35,12 @@ export interface SlotState {
   lastGoodBuildId: string | null;
   /** Reasons the build may not leave this stage yet (e.g. an open event, missing data), by source. */
   blocks: Record<string, string>;
+  /** The build this stage's fleet runs after its last successful step (the occupant may have moved on). */
+  runningBuildId?: string | null;
+  /** Idempotency key of the step in flight or waiting for a retry here. */
+  stepKey?: string;
+  /** Phase 'failed': the step that exhausted its retries; re-issued (with a new key) on resume. */
+  failed?: { request: DeployRequest; error: string };
 }
 
 /** A pipeline-wide hold (by a person or the bot). */
@@ -62,4 +72,14 @@ export interface PipelineState {
   inflight: Record<string, { type: 'deploy'; request: DeployRequest; attempt: number; startedAt: number }>;
   /** Counter for idempotency keys and decision ids. */
   nextId: number;
+  /** Deploy retry policy (the runner sets it from the deployer config); default 2 retries, 5 s backoff. */
+  retry?: RetryPolicy;
+  /** Failed steps waiting for their backoff to pass before the next attempt, by idempotency key. */
+  retrying?: Record<string, { request: DeployRequest; attempt: number; due: number; error: string }>;
+}
+
+/** How often a failed deploy step is retried, and how long to wait (doubling) between attempts. */
+export interface RetryPolicy {
+  retries: number;
+  backoffSeconds: number;
 }
