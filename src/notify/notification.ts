@@ -27,4 +27,6 @@ export type Notification =
 export interface Notifier {
   readonly name: string;
   post(n: Notification): Promise<void>;
+  /** Whether this notifier wants `n` at all; the outbox enqueues only for notifiers that accept. Default: all. */
+  accepts?(n: Notification): boolean;
 }

@@ -23,7 +23,7 @@ test('event message: severity emoji, checks, build, stage, scope, numbers, links
   assert.match(json, /value 5\.25, mean 1\.1, std 0\.3, z 13\.83, threshold 3 \(zscore\)/);
   assert.match(json, /<https:\/\/grafana\.example\/d\/x\?var-check=error_rate\|graph>/);
   assert.match(json, /<https:\/\/logs\.example\/search\?q=latency_p99\|logs>/);
-  const actions = m.blocks!.find((b) => b.type === 'actions') as { elements: Array<{ action_id: string; value: string; text: { text: string } }> };
+  const actions = m.blocks.find((b) => b.type === 'actions') as unknown as { elements: Array<{ action_id: string; value: string; text: { text: string } }> };
   assert.deepEqual(actions.elements.map((b) => b.text.text), ['Roll back now', 'Pause pipeline', 'Resume', 'Acknowledge']);
   assert.deepEqual(actions.elements.map((b) => b.action_id), Object.values(ACTION_IDS));
   assert.deepEqual(parseActionValue(actions.elements[0].value), { eventId: 'ev-1', buildId: 'b42' });
@@ -37,7 +37,7 @@ test('severity emoji for each tier, and resolved events lose their buttons', () 
   assert.match(JSON.stringify(renderEventMessage(event(s, { severity: 'blue', action: 'hold' })).blocks), /:large_yellow_circle: :large_blue_circle:/);
   const closed = renderEventMessage(event(s, { status: 'closed', closedAt: 5 }));
   assert.match(closed.text, /Resolved/);
-  assert.equal(closed.blocks!.some((b) => b.type === 'actions'), false);
+  assert.equal(closed.blocks.some((b) => b.type === 'actions'), false);
   assert.match(JSON.stringify(closed.blocks), /:large_green_circle:/);
 });
 

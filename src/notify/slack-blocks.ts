@@ -3,12 +3,12 @@ import type { DeployEvent, Severity, Signal } from '../domain/events.js';
 import type { Verdict } from '../detect/verdict.js';
 
 /** A Block Kit block; kept loose on purpose (Slack validates the shape, we test what we send). */
-export type Block = Record<string, unknown>;
+export type Block = { type: string; [key: string]: unknown };
 
 /** A rendered Slack message: `text` is the notification / fallback line, `blocks` the layout. */
 export interface SlackMessage {
   text: string;
-  blocks?: Block[];
+  blocks: Block[];
 }
 
 /** Slack emoji per severity: white, blue and red circles, then siren and fire for the tiers that carry confidence. */
@@ -134,7 +134,8 @@ export function eventButtons(e: DeployEvent): Block {
   };
 }
 
-const MAX_SIGNAL_LINES = 10;
+/** How many signals the parent message lists; the thread carries the rest. */
+export const MAX_SIGNAL_LINES = 10;
 
 /** Shared body of an event message: checks, build / stage / scope, numbers and links of each signal. */
 function eventBody(e: DeployEvent): Block[] {
