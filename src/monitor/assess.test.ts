@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assessSignals, checkConfidence, combineConfidence, severityOf } from './assess.js';
+import { signal } from './test-fixtures.js';
+
+const W = 600_000;
+
+test('checkConfidence: reference normal -> high, everywhere -> low, partly -> medium, none -> unknown', () => {
+  assert.equal(checkConfidence({ series: 10, breaching: 0 }), 'high');
+  assert.equal(checkConfidence({ series: 10, breaching: 5 }), 'low');
+  assert.equal(checkConfidence({ series: 10, breaching: 9 }), 'low');
+  assert.equal(checkConfidence({ series: 10, breaching: 2 }), 'medium');
+  assert.equal(checkConfidence({ series: 0, breaching: 0 }), 'unknown');
+  assert.equal(checkConfidence(undefined), 'unknown');
+});
+
+test('combineConfidence: unanimous high/low, otherwise medium; unknown does not vote', () => {
+  assert.equal(combineConfidence(['high', 'high', 'unknown']), 'high');
+  assert.equal(combineConfidence(['low', 'low']), 'low');
+  assert.equal(combineConfidence(['high', 'low']), 'medium');
+  assert.equal(combineConfidence(['unknown']), 'medium');
+  assert.equal(combineConfidence([]), 'medium');
+});
+
+test('severity table', () => {
+  const rows: Array<[number, 'low' | 'medium' | 'high', boolean, string]> = [
+    [0, 'high', true, 'white'],
+    [1, 'high', true, 'blue'],
+    [2, 'low', true, 'red'],
+    [2, 'medium', true, 'red'],
+    [2, 'high', false, 'siren'],
+    [2, 'high', true, 'fire'],
+    [3, 'high', false, 'fire'],
+    [3, 'medium', true, 'red'],
+  ];
+  for (const [n, c, large, want] of rows) assert.equal(severityOf(n, c, large), want, `${n} checks, ${c}, large=${large}`);
+});
+
+test('threshold breaches alone are white; they do not count next to z-score breaches', () => {
+  const white = assessSignals([signal('errors', 'az1', 0, { rule: 'static', ref: [6, 0] }), signal('latency', 'az1', 0, { rule: 'seasonal', ref: [6, 0] })], W)!;
+  assert.equal(white.severity, 'white');
+  assert.equal(white.confidence, 'high');
+  const blue = assessSignals([signal('errors', 'az1', 0, { ref: [6, 0] }), signal('latency', 'az1', 0, { rule: 'dynamic', ref: [6, 6] })], W)!;
+  assert.equal(blue.severity, 'blue');
+  assert.equal(blue.confidence, 'high');
+});
+
+test('two z-score checks in scope, reference normal: siren; large z or three checks: fire', () => {
+  const siren = assessSignals([signal('errors', 'az1', 0, { z: 4, ref: [6, 0] }), signal('latency', 'az2', 0, { z: 5, ref: [6, 0] })], W)!;
+  assert.equal(siren.severity, 'siren');
+  assert.equal(siren.large, false);
+  const big = assessSignals([signal('errors', 'az1', 0, { z: 6.5, ref: [6, 0] }), signal('latency', 'az2', 0, { z: 4, ref: [6, 0] })], W)!;
+  assert.equal(big.severity, 'fire');
+  const three = assessSignals(['a', 'b', 'c'].map((c) => signal(c, 'az1', 0, { z: 4, ref: [6, 0] })), W)!;
+  assert.equal(three.severity, 'fire');
+  assert.match(three.summary, /^fire, high confidence: z-score breaches on 3 checks/);
+});
+
+test('breaching everywhere is low confidence and stays red; mixed is medium', () => {
+  const everywhere = assessSignals(['a', 'b', 'c'].map((c) => signal(c, 'az1', 0, { z: 9, ref: [6, 6] })), W)!;
+  assert.equal(everywhere.confidence, 'low');
+  assert.equal(everywhere.severity, 'red');
+  const mixed = assessSignals([signal('a', 'az1', 0, { ref: [6, 0] }), signal('b', 'az1', 0, { ref: [6, 5] })], W)!;
+  assert.equal(mixed.confidence, 'medium');
+  assert.equal(mixed.severity, 'red');
+});
+
+test('no reference (whole fleet runs the build): medium, so red at most', () => {
+  const a = assessSignals(['a', 'b', 'c'].map((c) => signal(c, 'az1', 0, { z: 9 })), W)!;
+  assert.equal(a.confidence, 'medium');
+  assert.equal(a.severity, 'red');
+});
+
+test('checks breaching further apart than the grouping window do not add up', () => {
+  const a = assessSignals([signal('a', 'az1', 0, { ref: [6, 0] }), signal('b', 'az1', W + 1, { ref: [6, 0] })], W)!;
+  assert.equal(a.severity, 'blue');
+  assert.equal(assessSignals([signal('a', 'az1', 0, { inScope: false })], W), undefined);
+});

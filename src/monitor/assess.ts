@@ -1,0 +1,132 @@
+import type { Confidence, Severity, Signal } from '../domain/events.js';
+import { SEVERITY_ORDER } from '../domain/events.js';
+import type { RuleKind } from '../detect/verdict.js';
+
+/**
+ * Severity and confidence of a group of signals (the rules are written out in docs/detection.md,
+ * "Events, severity and confidence"). Pure.
+ */
+
+/** Reference series breaching at this share or more means "it breaches everywhere". */
+export const EVERYWHERE_SHARE = 0.5;
+/** A z-score at least this many times the threshold in force is a large magnitude. */
+export const LARGE_Z_FACTOR = 2;
+/** Z-score breaches on this many checks at once make a siren a fire regardless of magnitude. */
+export const FIRE_CHECKS = 3;
+
+export type CheckConfidence = Confidence | 'unknown';
+
+/** How one check contributes to an assessment. */
+export interface CheckAssessment {
+  check: string;
+  /** `anomaly`: a z-score / default-detector breach; `threshold`: a static/dynamic/seasonal level breach. */
+  kind: 'anomaly' | 'threshold';
+  inScopeBreaching: number;
+  reference?: { series: number; breaching: number };
+  confidence: CheckConfidence;
+  maxAbsZ?: number;
+  zThreshold?: number;
+}
+
+export interface Assessment {
+  severity: Severity;
+  confidence: Confidence;
+  /** Checks that count (anomaly checks; threshold checks only when there is no anomaly breach). */
+  checks: CheckAssessment[];
+  large: boolean;
+  summary: string;
+}
+
+/** True for the anomaly rules (seed z-score and the default detector); the rest are level thresholds. */
+export function isAnomalyRule(rule: RuleKind): boolean {
+  return rule === 'zscore' || rule === 'default';
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITY_ORDER.indexOf(s);
+}
+
+/** Confidence that the deploy caused a check's breach, from the check's reference series. */
+export function checkConfidence(reference: { series: number; breaching: number } | undefined): CheckConfidence {
+  // No comparison group (the whole fleet runs the change, or series carry no scope labels): cannot tell.
+  if (!reference || reference.series === 0) return 'unknown';
+  if (reference.breaching === 0) return 'high';
+  if (reference.breaching / reference.series >= EVERYWHERE_SHARE) return 'low';
+  return 'medium';
+}
+
+/** Combines per-check confidences: unanimous high -> high, unanimous low -> low, anything else -> medium. */
+export function combineConfidence(values: CheckConfidence[]): Confidence {
+  const known = values.filter((v): v is Confidence => v !== 'unknown');
+  if (known.length === 0) return 'medium';
+  if (known.every((v) => v === 'high')) return 'high';
+  if (known.every((v) => v === 'low')) return 'low';
+  return 'medium';
+}
+
+/** The severity table: white / blue / red / siren / fire. */
+export function severityOf(anomalyChecks: number, confidence: Confidence, large: boolean): Severity {
+  if (anomalyChecks === 0) return 'white';
+  if (anomalyChecks === 1) return 'blue';
+  if (confidence !== 'high') return 'red';
+  return large || anomalyChecks >= FIRE_CHECKS ? 'fire' : 'siren';
+}
+
+function summarizeCheck(c: CheckAssessment): string {
+  const ref = c.reference ? `reference ${c.reference.breaching}/${c.reference.series} breaching` : 'no reference series';
+  const z = c.maxAbsZ !== undefined ? `, max |z| ${c.maxAbsZ.toFixed(1)}` : '';
+  return `${c.check} (${c.kind}: ${c.inScopeBreaching} in-scope series${z}; ${ref}; ${c.confidence})`;
+}
+
+/** Groups the in-scope signals by check and rule kind into per-check assessments. */
+function perCheck(signals: readonly Signal[]): CheckAssessment[] {
+  const byKey = new Map<string, { check: string; kind: 'anomaly' | 'threshold'; list: Signal[] }>();
+  for (const s of signals) {
+    if (!s.inScope) continue;
+    const kind = isAnomalyRule(s.verdict.rule) ? 'anomaly' : 'threshold';
+    const key = `${kind}\u0000${s.check}`;
+    const g = byKey.get(key) ?? { check: s.check, kind, list: [] };
+    g.list.push(s);
+    byKey.set(key, g);
+  }
+  return [...byKey.values()].map(({ check, kind, list }) => {
+    const latest = list.reduce((a, b) => (b.at > a.at ? b : a));
+    let maxAbsZ: number | undefined;
+    let zThreshold: number | undefined;
+    for (const s of list) {
+      const z = s.verdict.z;
+      if (z !== undefined && Number.isFinite(z) && (maxAbsZ === undefined || Math.abs(z) > maxAbsZ)) {
+        maxAbsZ = Math.abs(z);
+        zThreshold = s.verdict.threshold;
+      }
+    }
+    const series = new Set(list.map((s) => JSON.stringify(s.labels))).size;
+    const c: CheckAssessment = { check, kind, inScopeBreaching: series, confidence: checkConfidence(latest.reference) };
+    if (latest.reference) c.reference = latest.reference;
+    if (maxAbsZ !== undefined) c.maxAbsZ = maxAbsZ;
+    if (zThreshold !== undefined) c.zThreshold = zThreshold;
+    return c;
+  });
+}
+
+/**
+ * Assesses the in-scope signals whose latest breach lies within `groupingWindowMs` of the newest
+ * one (breaches that far apart are not "at once"). Returns undefined when there are none.
+ * `defaultZThreshold` is used for magnitude when a verdict does not say which threshold was in force.
+ */
+export function assessSignals(signals: readonly Signal[], groupingWindowMs: number, defaultZThreshold = 3): Assessment | undefined {
+  const inScope = signals.filter((s) => s.inScope);
+  if (inScope.length === 0) return undefined;
+  const newest = Math.max(...inScope.map((s) => s.at));
+  const recent = inScope.filter((s) => s.at >= newest - groupingWindowMs);
+  const all = perCheck(recent);
+  const anomaly = all.filter((c) => c.kind === 'anomaly');
+  // Why: with any anomaly breach, threshold-only checks neither raise severity nor vote on confidence.
+  const counted = anomaly.length > 0 ? anomaly : all;
+  const confidence = combineConfidence(counted.map((c) => c.confidence));
+  const large = anomaly.some((c) => c.maxAbsZ !== undefined && c.maxAbsZ >= LARGE_Z_FACTOR * (c.zThreshold ?? defaultZThreshold));
+  const severity = severityOf(anomaly.length, confidence, large);
+  const what = anomaly.length === 0 ? 'threshold breaches only' : `z-score breaches on ${anomaly.length} check${anomaly.length > 1 ? 's' : ''}`;
+  const summary = `${severity}, ${confidence} confidence: ${what}${large ? ' (large magnitude)' : ''}: ${counted.map(summarizeCheck).join('; ')}`;
+  return { severity, confidence, checks: counted, large, summary };
+}

@@ -1,0 +1,94 @@
+import type { PolicyConfig } from '../config/schema.js';
+import type { Confidence, DeployEvent, Severity } from '../domain/events.js';
+
+/**
+ * What the bot does about an event or about missing data (pure). The rules are in
+ * docs/detection.md, "Events, severity and confidence".
+ */
+
+/** One thing the bot may do. `hold` blocks the deploy's stage from promoting while the event is open. */
+export type MonitorAction = 'hold' | 'stop' | 'rollback' | 'offer_rollback' | 'page';
+
+export interface PolicyOutcome {
+  /** Actions for this event, in the order they are carried out. */
+  actions: MonitorAction[];
+  /** The one action the event shows (the strongest). */
+  primary: NonNullable<DeployEvent['action']>;
+  /** True when nothing is carried out (shadow mode): messages say what would have happened. */
+  shadow: boolean;
+  /** "stopped the pipeline and offered a rollback", or in shadow mode "would have stopped ...". */
+  text: string;
+}
+
+const PRIMARY_ORDER: MonitorAction[] = ['rollback', 'offer_rollback', 'stop', 'page', 'hold'];
+
+/** Past participles, so that shadow mode can say "would have ..." with the same words. */
+const VERBS: Record<MonitorAction, string> = {
+  rollback: 'rolled back the build',
+  stop: 'stopped the pipeline',
+  offer_rollback: 'offered a rollback',
+  hold: 'held the stage',
+  page: 'paged the team',
+};
+
+/**
+ * Maps an open event's severity and confidence to actions.
+ * - rollback: severity in `policy.rollback`, unless confidence is low;
+ * - stop: severity in `policy.stop`, unless confidence is low or the build is rolled back anyway;
+ * - offer_rollback: severity in `policy.offerRollback`, unless confidence is low or it rolls back;
+ * - hold: severity in any of hold/stop/rollback/offerRollback (never promote past an open event);
+ * - page: severity in `policy.page`, or low confidence where a stop or rollback was withheld
+ *   (an outside incident needs people, not a rollback).
+ * Closed events get no actions.
+ */
+export function decideEventActions(event: Pick<DeployEvent, 'severity' | 'confidence' | 'status'>, policy: PolicyConfig): PolicyOutcome {
+  const sev: Severity = event.severity;
+  const low = event.confidence === ('low' satisfies Confidence);
+  const acts = new Set<MonitorAction>();
+  if (event.status === 'open') {
+    const rollback = policy.rollback.includes(sev);
+    const stop = policy.stop.includes(sev);
+    const offer = policy.offerRollback.includes(sev);
+    if (!low && rollback) acts.add('rollback');
+    if (!low && stop && !rollback) acts.add('stop');
+    if (!low && offer && !rollback) acts.add('offer_rollback');
+    if (policy.hold.includes(sev) || stop || rollback || offer) acts.add('hold');
+    if (policy.page.includes(sev) || (low && (rollback || stop || offer))) acts.add('page');
+  }
+  const actions = (['hold', 'stop', 'rollback', 'offer_rollback', 'page'] as MonitorAction[]).filter((a) => acts.has(a));
+  const primary = PRIMARY_ORDER.find((a) => acts.has(a)) ?? 'none';
+  return { actions, primary, shadow: policy.shadow, text: describe(actions, policy.shadow) };
+}
+
+function describe(actions: MonitorAction[], shadow: boolean): string {
+  if (actions.length === 0) return shadow ? 'would have taken no action' : 'no action';
+  const order = PRIMARY_ORDER.filter((a) => actions.includes(a));
+  const parts = order.map((a) => VERBS[a]);
+  const text = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return shadow ? `would have ${text}` : text;
+}
+
+/** What to do about a check without data for a deploy. */
+export interface NoDataOutcome {
+  /** Block the deploy's stage from promoting (always, while data is missing). */
+  block: boolean;
+  /** Hold the whole pipeline (after `policy.noDataHold`). */
+  hold: boolean;
+  reason: string;
+}
+
+/**
+ * Missing data is not health: while a check has no data for a deploy the stage may not promote;
+ * once it has been missing for `policy.noDataHold` the pipeline holds. It never rolls back.
+ * In shadow mode the outcome is the same, and the caller only reports it.
+ */
+export function decideNoData(check: string, missingSince: number, now: number, policy: PolicyConfig, detail?: string): NoDataOutcome {
+  const hold = now - missingSince >= policy.noDataHold * 1000;
+  const minutes = Math.round((now - missingSince) / 60_000);
+  const why = detail ? ` (${detail})` : '';
+  return {
+    block: true,
+    hold,
+    reason: hold ? `no data for check ${check} for ${minutes} min${why}` : `no data for check ${check}${why}`,
+  };
+}
