@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerBacktest } from './backtest.js';
+import { registerCheckConfig } from './check-config.js';
 
 /** The `releasebot` command line. Each subcommand lives in its own module and registers itself here. */
 const program = new Command();
@@ -8,5 +9,6 @@ program.name('releasebot').description('Self-hosted release bot').showHelpAfterE
 
 // Subcommand registrations (one line each):
 registerBacktest(program);
+registerCheckConfig(program);
 
 await program.parseAsync(process.argv);

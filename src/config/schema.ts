@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linkTemplateProblems } from './link-template.js';
 
 /** A duration: a number of seconds, or a string like "90s", "10m", "3h", "1d". Parsed to seconds. */
 export const duration = z.union([z.number().nonnegative(), z.string()]).transform((v, ctx) => {
@@ -74,6 +75,31 @@ export const detectorSchema = z.strictObject({
   minVolume: z.number().nonnegative().optional(),
 });
 
+/** A link template: a URL with `{{var}}` placeholders, checked at load time. */
+const linkTemplate = z.string().min(1).superRefine((v, ctx) => {
+  for (const message of linkTemplateProblems(v)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+});
+
+/** Issues for every repeated `name` in a list, at the repeated item's `name` field. Works on raw input too. */
+export function duplicateNameIssues(items: unknown[], what: string): { path: (string | number)[]; message: string }[] {
+  const first = new Map<string, number>();
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  items.forEach((item, i) => {
+    const name = (item as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') return;
+    const prev = first.get(name);
+    if (prev === undefined) first.set(name, i);
+    else issues.push({ path: [i, 'name'], message: `duplicate ${what} name "${name}" (first used at index ${prev})` });
+  });
+  return issues;
+}
+
+function uniqueNames(what: string) {
+  return (items: { name: string }[], ctx: z.RefinementCtx): void => {
+    for (const issue of duplicateNameIssues(items, what)) ctx.addIssue({ code: z.ZodIssueCode.custom, ...issue });
+  };
+}
+
 export const checkSchema = z.strictObject({
   name: z.string().min(1).regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, _ . : -'),
   query: z.string().min(1),
@@ -84,7 +110,8 @@ export const checkSchema = z.strictObject({
   /** Dynamic threshold: max(static, average over the window); `seasonal` averages today, 1 day and 7 days ago. */
   dynamic: z.enum(['off', 'dynamic', 'seasonal']).default('off'),
   dynamicWindow: duration.default(6 * 3600),
-  links: z.strictObject({ graph: z.string().optional(), logs: z.string().optional() }).default({}),
+  /** Link templates with `{{var}}` placeholders (see link-template.ts). */
+  links: z.strictObject({ graph: linkTemplate.optional(), logs: linkTemplate.optional() }).default({}),
 });
 
 export const policySchema = z.strictObject({
@@ -120,6 +147,8 @@ export const configSchema = z.strictObject({
           users: z.array(z.strictObject({ name: z.string().min(1), password: z.string().min(8) })).default([]),
           /** Trust this header as the logged-in user (set by an SSO proxy in front of the bot). */
           trustedUserHeader: z.string().optional(),
+          /** HMAC key for UI session cookies; when absent a random key is made at startup (sessions end on restart). */
+          sessionSecret: z.string().min(16, 'sessionSecret must be at least 16 characters').optional(),
         })
         .default({}),
     })
@@ -127,7 +156,8 @@ export const configSchema = z.strictObject({
   store: z.strictObject({ url: z.string().default('sqlite:./.releasebot/releasebot.db') }).default({}),
   pipeline: z.strictObject({
     tick: duration.default(5),
-    stages: z.array(stageSchema).min(1),
+    /** One ordered list across environments; names must be unique. */
+    stages: z.array(stageSchema).min(1).superRefine(uniqueNames('stage')),
   }),
   deployer: deployerSchema.default({ type: 'simulated' }),
   metrics: metricsSchema.default({ type: 'simulated' }),
@@ -141,7 +171,7 @@ export const configSchema = z.strictObject({
       quietPeriod: duration.default(900),
     })
     .default({}),
-  checks: z.array(checkSchema).default([]),
+  checks: z.array(checkSchema).superRefine(uniqueNames('check')).default([]),
   policy: policySchema.default({}),
   notify: z
     .strictObject({
