@@ -15,9 +15,9 @@ export interface PointDetector {
 /** Builds a detector for one series; the backtest's default is the production default detector. */
 export type DetectorFactory = (s: NabSeries) => PointDetector;
 
-/** NAB default: the production default detector with its fixed configuration, 3 h baseline, both directions. */
+/** NAB default: the production default detector with its fixed configuration and default guards, both directions. */
 export function defaultNabParams(s: NabSeries): DefaultParams {
-  return defaultParams(sampleStepSeconds(s.times), 3 * 3600, 'both', DEFAULT_GUARDS);
+  return defaultParams(sampleStepSeconds(s.times), 'both', DEFAULT_GUARDS);
 }
 
 export const defaultFactory: DetectorFactory = (s) => new StreamingDetector(defaultNabParams(s));

@@ -5,34 +5,35 @@ import { indexRange } from './series-stats.js';
 import { StreamingDetector, type DefaultParams } from './streaming-detector.js';
 import { fmt } from './zscore.js';
 
-/** The default detector's one fixed configuration, in time units (converted to samples per series). */
-export const DEFAULT_TIMING = {
-  /** Points averaged into the short-term score. */
-  shortWindowSeconds: 5 * 60,
-  /** History of scores the tail probability is computed over. */
-  scoreHistorySeconds: 24 * 3600,
-  /** Quiet period after an alarm. */
-  refractorySeconds: 6 * 3600,
+/**
+ * The default detector's one fixed configuration. Lengths are in samples, not seconds: NAB's
+ * 5-minute series and production's 15-second scrapes both get a 288-sample baseline, which fits
+ * inside the 3 h a check fetches at 15 s. Only the seasonal lag is a time (one day).
+ */
+export const DEFAULT_SHAPE = {
+  baselineSamples: 288,
+  shortWindowSamples: 2,
+  scoreHistorySamples: 288,
+  refractorySamples: 72,
+  seasonSlackSamples: 1,
+  clip: 3,
+  minZ: 0,
+  tailProbability: 1e-5,
 } as const;
 
-/** Fixed unitless parameters of the default detector. */
-export const DEFAULT_SHAPE = { clip: 3, tailProbability: 1e-4 } as const;
-
-/** Converts durations to sample counts for a series sampled every `stepSeconds`. */
-export function defaultParams(
-  stepSeconds: number,
-  baselineSeconds: number,
-  direction: Direction,
-  guards: Guards,
-): DefaultParams {
-  const n = (sec: number) => Math.max(1, Math.round(sec / stepSeconds));
+/** The default detector's parameters for a series sampled every `stepSeconds`. */
+export function defaultParams(stepSeconds: number, direction: Direction, guards: Guards): DefaultParams {
+  const d = DEFAULT_SHAPE;
   return {
-    baseline: n(baselineSeconds),
-    shortWindow: n(DEFAULT_TIMING.shortWindowSeconds),
-    scoreHistory: n(DEFAULT_TIMING.scoreHistorySeconds),
-    refractory: n(DEFAULT_TIMING.refractorySeconds),
-    clip: DEFAULT_SHAPE.clip,
-    tailProbability: DEFAULT_SHAPE.tailProbability,
+    baseline: d.baselineSamples,
+    shortWindow: d.shortWindowSamples,
+    scoreHistory: d.scoreHistorySamples,
+    refractory: d.refractorySamples,
+    clip: d.clip,
+    seasonLag: Math.round(86400 / stepSeconds),
+    seasonSlack: d.seasonSlackSamples,
+    minZ: d.minZ,
+    tailProbability: d.tailProbability,
     guards,
     direction,
   };
@@ -64,7 +65,7 @@ export function defaultVerdict(
   if (w0 - b0 < o.guards.minSamples) {
     return { kind: 'inconclusive', rule: 'default', reason: `baseline has ${w0 - b0} samples, need ${o.guards.minSamples}` };
   }
-  const det = new StreamingDetector(defaultParams(sampleStepSeconds(s.timestamps), o.baselineMs / 1000, o.direction, o.guards));
+  const det = new StreamingDetector(defaultParams(sampleStepSeconds(s.timestamps), o.direction, o.guards));
   for (let i = b0; i < w0; i++) det.step(s.values[i]);
   // Why: quieting repeated alarms is the monitor's job across ticks (grouping, quiet period);
   // an alarm replayed inside the baseline must not mask a breach in the judged window.

@@ -14,10 +14,16 @@ export interface DefaultParams {
   scoreHistory: number;
   /** Winsorising bound: a point enters the baseline clipped to mean +- clip * sigma. */
   clip: number;
+  /** Alarm only when the short-term mean z is at least this (strong evidence in absolute terms too). */
+  minZ: number;
   /** Alarm when the tail probability of the short-term score is below this. */
   tailProbability: number;
   /** Samples after an alarm during which no new alarm is raised (one alarm per episode). */
   refractory: number;
+  /** Samples per day for the seasonal comparison (0: off). */
+  seasonLag: number;
+  /** Half-width, in samples, of the neighbourhood around the same time yesterday. */
+  seasonSlack: number;
   /** Guards (minimum samples, std floors, volume). */
   guards: Guards;
   direction: Direction;
@@ -84,9 +90,13 @@ export class StreamingDetector {
   private recentHead = 0;
   private recentSum = 0;
   private recentCount = 0;
+  private shortZ = 0;
   private sinceAlarm = Infinity;
+  private readonly history: Float64Array;
+  private seen = 0;
 
   constructor(readonly p: DefaultParams) {
+    this.history = new Float64Array(p.seasonLag > 0 ? p.seasonLag + p.seasonSlack + 1 : 1);
     this.base = new RollingMoments(p.baseline);
     this.scores = new RollingMoments(p.scoreHistory);
     this.recent = new Float64Array(Math.max(1, p.shortWindow));
@@ -103,17 +113,43 @@ export class StreamingDetector {
     const g = this.p.guards;
     const mean = this.base.mean();
     const sigma = flooredStd(this.base.std(), mean, g);
-    if (!Number.isFinite(x)) return { z: 0, score: 0, alarm: false, mean, std: sigma };
+    if (!Number.isFinite(x)) {
+      this.remember(NaN);
+      return { z: 0, score: 0, alarm: false, mean, std: sigma };
+    }
     let z = 0;
     if (this.base.count >= g.minSamples) {
       const lowVolume = Math.abs(mean) < g.minVolume && Math.abs(x) < g.minVolume;
       z = lowVolume ? 0 : Math.max(0, Math.min(directedZ(zOf(x, mean, sigma), this.p.direction), 50));
+      // Why: a daily batch job is unusual against the last hours but normal against yesterday.
+      if (z > 0) z = Math.min(z, this.seasonalZ(x, sigma));
     }
     const score = this.scoreOf(z);
-    const alarm = score >= 1 - this.p.tailProbability && this.sinceAlarm > this.p.refractory;
+    const alarm = score >= 1 - this.p.tailProbability && this.shortZ >= this.p.minZ && this.sinceAlarm > this.p.refractory;
     if (alarm) this.sinceAlarm = 0;
     this.learn(x, mean, sigma);
+    this.remember(x);
     return { z, score, alarm, mean, std: sigma };
+  }
+
+  /** Directed z of x against the closest value around the same time one season ago (Infinity: unknown). */
+  private seasonalZ(x: number, sigma: number): number {
+    const { seasonLag: lag, seasonSlack: k } = this.p;
+    if (lag <= 0 || this.seen < lag + k || !(sigma > 0)) return Infinity;
+    const h = this.history;
+    let best = Infinity;
+    for (let j = -k; j <= k; j++) {
+      const y = h[(this.seen - lag + j + h.length * 4) % h.length];
+      if (!Number.isFinite(y)) continue;
+      const dz = directedZ((x - y) / sigma, this.p.direction);
+      if (dz < best) best = dz;
+    }
+    return Math.max(0, best);
+  }
+
+  private remember(x: number): void {
+    this.history[this.seen % this.history.length] = x;
+    this.seen++;
   }
 
   /** Tail probability of the short-term mean z against the z history, as 1 - p. */
@@ -130,7 +166,9 @@ export class StreamingDetector {
     this.recentHead = (this.recentHead + 1) % r.length;
     this.recentSum += z;
     const short = this.recentSum / this.recentCount;
-    const ready = this.scores.count >= this.p.guards.minSamples;
+    this.shortZ = short;
+    // Why: a tail probability over a handful of scores is noise; wait for a quarter of the history.
+    const ready = this.scores.count >= Math.max(this.p.guards.minSamples, this.p.scoreHistory >> 2);
     const m = this.scores.mean();
     const s = Math.max(this.scores.std(), 0.05);
     if (!ready) return 0;
