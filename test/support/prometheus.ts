@@ -1,0 +1,102 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SimulatedFleet } from '../../src/sim/fleet.js';
+import type { FleetSeriesKey } from '../../src/sim/topology.js';
+import { findBinary, freePort, harnessSeries, openMetricsByDay, serviceMissing, waitFor, type HistorySpec } from './prometheus-history.js';
+
+const run = promisify(execFile);
+
+/** A running Prometheus with backfilled history from a simulated fleet. */
+export interface RunningMetricsServer {
+  url: string;
+  fleet: SimulatedFleet;
+  series: FleetSeriesKey[];
+  /** First and last sample times of the history (ms). */
+  startMs: number;
+  endMs: number;
+  stepMs: number;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  seed?: number;
+  days?: number;
+  stepMs?: number;
+  /** Multiply each series by this many `shard` label values (the bench needs thousands of series). */
+  shards?: number;
+  series?: (fleet: SimulatedFleet) => FleetSeriesKey[];
+  /** Last sample time; defaults to the current minute. */
+  endMs?: number;
+}
+
+/**
+ * Starts Prometheus on a free loopback port with a temp data dir, after backfilling `days`
+ * of history with promtool (one block per UTC day, created BEFORE the server starts so it loads
+ * them as ordinary blocks). Returns `{ skip }` with a printed reason when the binaries are
+ * missing (throws instead when CI=true).
+ */
+export async function startPrometheus(opts: StartOptions = {}): Promise<RunningMetricsServer | { skip: string }> {
+  const prometheus = findBinary('prometheus');
+  const promtool = findBinary('promtool');
+  if (!prometheus || !promtool) return { skip: serviceMissing('prometheus/promtool not installed (apt-get install prometheus)') };
+  const fleet = new SimulatedFleet({ seed: opts.seed ?? 1 });
+  const stepMs = opts.stepMs ?? 60_000;
+  const endMs = opts.endMs ?? Math.floor(Date.now() / stepMs) * stepMs;
+  const startMs = endMs - (opts.days ?? 8) * 86_400_000;
+  const series = (opts.series ?? harnessSeries)(fleet);
+  const spec: HistorySpec = { fleet, series, startMs, endMs, stepMs, shards: opts.shards };
+
+  const dir = await mkdtemp(join(tmpdir(), 'releasebot-prom-'));
+  const data = join(dir, 'data');
+  await mkdir(data);
+  const days = openMetricsByDay(spec);
+  // promtool runs per day in parallel: each day is an independent 24 h block.
+  await Promise.all(
+    days.map(async ({ day, text }) => {
+      const file = join(dir, `day-${day}.om`);
+      await writeFile(file, text);
+      await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', '-q', file, data], { maxBuffer: 64 << 20 });
+      await rm(file);
+    }),
+  );
+  const config = join(dir, 'prometheus.yml');
+  await writeFile(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(prometheus, [
+    `--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`,
+    '--storage.tsdb.retention.time=60d', '--log.level=warn',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = collect(child);
+  const stop = async () => {
+    await stopChild(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`Prometheus ready on ${url}`, async () => (await fetch(`${url}/-/ready`)).ok, 30_000);
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
+  }
+  return { url, fleet, series, startMs, endMs, stepMs, stop };
+}
+
+/** Keeps the last output of a child for error messages. */
+export function collect(child: ChildProcess): () => string {
+  let buf = '';
+  child.stderr?.on('data', (c: Buffer) => (buf = (buf + c.toString()).slice(-8000)));
+  return () => buf;
+}
+
+/** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
