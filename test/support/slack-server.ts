@@ -47,6 +47,11 @@ export class FakeSlack {
     for (let i = 0; i < times; i++) this.faults.push({ method, fault });
   }
 
+  /** Drops faults not yet used. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   /** Successful calls of one method, in order. */
   ok(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method && c.status === 200 && !c.error);
