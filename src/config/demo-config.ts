@@ -9,8 +9,8 @@ type StageInput = z.input<typeof configSchema>['pipeline']['stages'][number];
  */
 export function slackLikeStages(): StageInput[] {
   const envs = [
-    { environment: 'commercial', prefix: '', azs: ['use1-az1', 'use1-az2', 'use1-az4'] },
-    { environment: 'gov', prefix: 'gov-', azs: ['usgw1-az1', 'usgw1-az2', 'usgw1-az3'] },
+    { environment: 'commercial', prefix: '', azs: ['az1', 'az2', 'az3'] },
+    { environment: 'gov', prefix: 'gov-', azs: ['az1', 'az2', 'az3'] },
   ];
   return envs.flatMap(({ environment, prefix, azs }) => [
     { name: `${prefix}staging`, environment, tier: 'staging', azs: [azs[0]], percent: 100, bake: '10m' },
