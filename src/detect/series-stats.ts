@@ -55,13 +55,35 @@ export function rangeStats(s: Samples, from: number, to: number): RangeStats {
   return statsOf(s.values, a, b);
 }
 
-/** Checks parallel arrays and ascending timestamps; returns a problem description or undefined. */
+/**
+ * Checks the Samples contract cheaply: parallel arrays, and timestamps ascending at both ends and
+ * in the middle. O(1) on purpose: a full pass would cost as much as the statistics themselves,
+ * and the contract (check.ts) already promises ascending times from the MetricsSource.
+ */
 export function validateSamples(s: Samples): string | undefined {
-  if (s.timestamps.length !== s.values.length) {
-    return `timestamps (${s.timestamps.length}) and values (${s.values.length}) differ in length`;
-  }
-  for (let i = 1; i < s.timestamps.length; i++) {
-    if (!(s.timestamps[i] > s.timestamps[i - 1])) return `timestamps not strictly ascending at index ${i}`;
+  const n = s.timestamps.length;
+  if (n !== s.values.length) return `timestamps (${n}) and values (${s.values.length}) differ in length`;
+  const t = s.timestamps;
+  const mid = n >> 1;
+  for (const i of [1, mid, n - 1]) {
+    if (i > 0 && i < n && !(t[i] > t[i - 1])) return `timestamps not strictly ascending at index ${i}`;
   }
   return undefined;
+}
+
+/** Count and mean of the finite values of the samples with `from < t <= to` (one cheap pass, no squares). */
+export function rangeMean(s: Samples, from: number, to: number): { count: number; mean: number } {
+  const [a, b] = indexRange(s, from, to);
+  const v = s.values;
+  let n = 0;
+  let sum = 0;
+  for (let i = a; i < b; i++) {
+    const x = v[i];
+    // NaN and +-Infinity are gaps and broken scrapes, skipped.
+    if (Number.isFinite(x)) {
+      sum += x;
+      n++;
+    }
+  }
+  return { count: n, mean: n > 0 ? sum / n : NaN };
 }

@@ -1,6 +1,6 @@
 import type { Direction, Verdict } from './verdict.js';
 import type { Samples } from './check.js';
-import { rangeStats } from './series-stats.js';
+import { rangeMean } from './series-stats.js';
 import { fmt } from './zscore.js';
 
 /** Parameters of the threshold rules (times in ms). */
@@ -30,7 +30,7 @@ export interface ThresholdParams {
  */
 export function thresholdVerdict(s: Samples, now: number, p: ThresholdParams): Verdict {
   const rule = p.mode === 'off' ? 'static' : p.mode;
-  const judged = rangeStats(s, now - p.windowMs, now);
+  const judged = rangeMean(s, now - p.windowMs, now);
   if (judged.count === 0) return { kind: 'inconclusive', rule, reason: 'no samples in the judged window' };
   const level = levelOf(s, now, p);
   if (level.kind === 'none') return { kind: 'inconclusive', rule, reason: level.reason, value: judged.mean };
@@ -51,7 +51,7 @@ function levelOf(s: Samples, now: number, p: ThresholdParams): Level {
     return { kind: 'level', level: p.static, what: 'static threshold' };
   }
   const end = now - p.windowMs;
-  const today = rangeStats(s, end - p.dynamicWindowMs, end);
+  const today = rangeMean(s, end - p.dynamicWindowMs, end);
   if (today.count < p.minSamples) {
     return { kind: 'none', reason: `history has ${today.count} samples, need ${p.minSamples}` };
   }
@@ -62,7 +62,7 @@ function levelOf(s: Samples, now: number, p: ThresholdParams): Level {
     for (const past of [p.seasonal?.dayAgo, p.seasonal?.weekAgo]) {
       if (!past) continue;
       // Why: all samples given for a past period are its window (the caller fetched that range).
-      const st = rangeStats(past, -Infinity, Infinity);
+      const st = rangeMean(past, -Infinity, Infinity);
       if (st.count > 0) {
         sum += st.mean;
         periods++;

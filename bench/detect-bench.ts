@@ -1,0 +1,108 @@
+/**
+ * Detection speed: the seed z-score and the seasonal dynamic threshold for 10,000 series with 3 h
+ * of 15 s samples (plus the judged 5 min) and 3 h seasonal windows one day and one week ago.
+ * Compares a full evaluation (evaluateCheck) with a plain single-pass Float64Array loop over the
+ * same data (the memory-bandwidth floor), and measures an incremental tick (one new sample per
+ * series). Run: `npm run bench` (`-- --json` for JSON).
+ */
+import { evaluateCheck } from '../src/detect/evaluate-check.js';
+import { IncrementalCheck } from '../src/detect/incremental-check.js';
+import { resolveGuards } from '../src/detect/guards.js';
+import type { CheckInput } from '../src/detect/check.js';
+
+const SERIES = 10_000;
+const STEP = 15_000;
+const BASELINE = 720; // 3 h
+const WINDOW = 20; // 5 min
+const TODAY = BASELINE + WINDOW;
+const PERIOD = BASELINE; // seasonal windows (3 h each)
+const now = 1_700_000_000_000;
+
+function data() {
+  const timestamps = new Float64Array(TODAY);
+  for (let i = 0; i < TODAY; i++) timestamps[i] = now - (TODAY - 1 - i) * STEP;
+  const ts = (off: number) => timestamps.subarray(WINDOW).map((t) => t - off);
+  const today = new Float64Array(SERIES * TODAY);
+  const past = new Float64Array(SERIES * PERIOD * 2);
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  for (let i = 0; i < today.length; i++) today[i] = 100 + 10 * rnd();
+  for (let i = 0; i < past.length; i++) past[i] = 100 + 10 * rnd();
+  return { timestamps, dayTs: ts(86_400_000), weekTs: ts(7 * 86_400_000), today, past };
+}
+
+function time(f: () => number): { ms: number; sink: number } {
+  const t0 = performance.now();
+  const sink = f();
+  return { ms: performance.now() - t0, sink };
+}
+
+function best(runs: number, f: () => number): number {
+  let ms = Infinity;
+  for (let r = 0; r < runs; r++) ms = Math.min(ms, time(f).ms);
+  return ms;
+}
+
+function main(): void {
+  const json = process.argv.includes('--json');
+  const d = data();
+  const floor = () => {
+    let s = 0;
+    for (let i = 0; i < d.today.length; i++) s += d.today[i];
+    for (let i = 0; i < d.past.length; i++) s += d.past[i];
+    return s;
+  };
+  const detector = { type: 'zscore' as const, baseline: 3 * 3600, window: 300, threshold: 3 };
+  const full = () => {
+    let breaches = 0;
+    for (let k = 0; k < SERIES; k++) {
+      const input: CheckInput = {
+        samples: { timestamps: d.timestamps, values: d.today.subarray(k * TODAY, (k + 1) * TODAY) },
+        now, direction: 'up', detector, static: 105, dynamic: 'seasonal', dynamicWindowSeconds: 3 * 3600,
+        seasonal: {
+          dayAgo: { timestamps: d.dayTs, values: d.past.subarray(2 * k * PERIOD, (2 * k + 1) * PERIOD) },
+          weekAgo: { timestamps: d.weekTs, values: d.past.subarray((2 * k + 1) * PERIOD, (2 * k + 2) * PERIOD) },
+        },
+      };
+      const r = evaluateCheck(input);
+      if (r.anomaly.kind === 'breach') breaches++;
+      if (r.threshold?.kind === 'breach') breaches++;
+    }
+    return breaches;
+  };
+  const shape = { baseline: BASELINE, window: WINDOW, dynamic: PERIOD, threshold: 3, direction: 'up' as const, guards: resolveGuards({}), static: 105 };
+  const checks = Array.from({ length: SERIES }, () => new IncrementalCheck(shape));
+  checks.forEach((c, k) => {
+    for (let i = 0; i < TODAY; i++) c.push(d.today[k * TODAY + i], d.past[2 * k * PERIOD + (i % PERIOD)], d.past[(2 * k + 1) * PERIOD + (i % PERIOD)]);
+  });
+  let tickNo = 0;
+  const tick = () => {
+    let breaches = 0;
+    tickNo++;
+    for (let k = 0; k < SERIES; k++) {
+      const c = checks[k];
+      c.push(100 + ((k + tickNo) % 10), 100, 100);
+      if (c.zscore().kind === 'breach') breaches++;
+      if (c.seasonal().kind === 'breach') breaches++;
+    }
+    return breaches;
+  };
+  floor(); full(); tick(); // warm up the JIT
+  const floorMs = best(5, floor);
+  const fullMs = best(3, full);
+  const tickMs = best(20, tick);
+  const out = {
+    series: SERIES,
+    samplesPerSeries: TODAY + 2 * PERIOD,
+    floorMs: +floorMs.toFixed(2),
+    fullEvaluationMs: +fullMs.toFixed(2),
+    fullSeriesPerSecond: Math.round((SERIES * 1000) / fullMs),
+    ratioToFloor: +(fullMs / floorMs).toFixed(2),
+    incrementalTickMs: +tickMs.toFixed(2),
+    incrementalSeriesPerSecond: Math.round((SERIES * 1000) / tickMs),
+  };
+  if (json) process.stdout.write(`${JSON.stringify(out)}\n`);
+  else for (const [k, v] of Object.entries(out)) process.stdout.write(`${k.padEnd(28)}${v}\n`);
+}
+
+main();
