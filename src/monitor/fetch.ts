@@ -1,0 +1,60 @@
+import type { CheckConfig } from '../config/schema.js';
+import type { Series } from '../metrics/source.js';
+import { asReleasebotError, type ReleasebotError } from '../domain/errors.js';
+
+/** Anything that answers range queries: a MetricsSource, or a rolling-window cache in front of one. */
+export interface RangeFetcher {
+  queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<Series[]>;
+}
+
+export const DAY_MS = 86_400_000;
+/** Default resolution of fetched series: a typical scrape interval. */
+export const DEFAULT_STEP_MS = 15_000;
+
+/** The data one check needs at one moment. */
+export interface CheckData {
+  /** Covers [now - span, now], span = max(baseline + window, dynamic window when dynamic). */
+  current: Series[];
+  /** For `dynamic: seasonal`: the same span one day and seven days earlier. */
+  dayAgo?: Series[];
+  weekAgo?: Series[];
+}
+
+export type CheckFetch = { ok: true; data: CheckData } | { ok: false; error: ReleasebotError };
+
+/** Milliseconds of history a check is judged on. */
+export function checkSpanMs(check: CheckConfig): number {
+  const d = check.detector;
+  const anomaly = (d.baseline + d.window) * 1000;
+  const dynamic = check.dynamic === 'off' ? 0 : (check.dynamicWindow + d.window) * 1000;
+  return Math.max(anomaly, dynamic);
+}
+
+/** Aligns a range start down to the step grid, so that successive ticks ask for the same points. */
+export function alignDown(t: number, stepMs: number): number {
+  return Math.floor(t / stepMs) * stepMs;
+}
+
+/**
+ * Fetches one check's series (and seasonal windows). Never throws: a failing backend or a
+ * rejected query comes back as `{ ok: false }` so the caller can treat it as no data.
+ */
+export async function fetchCheck(fetcher: RangeFetcher, check: CheckConfig, now: number, stepMs = DEFAULT_STEP_MS): Promise<CheckFetch> {
+  const span = checkSpanMs(check);
+  const range = (offset: number) => fetcher.queryRange(check.query, alignDown(now - offset - span, stepMs), now - offset, stepMs);
+  try {
+    if (check.dynamic !== 'seasonal') return { ok: true, data: { current: await range(0) } };
+    const [current, dayAgo, weekAgo] = await Promise.all([range(0), range(DAY_MS), range(7 * DAY_MS)]);
+    return { ok: true, data: { current, dayAgo, weekAgo } };
+  } catch (err) {
+    return { ok: false, error: asReleasebotError(err) };
+  }
+}
+
+/** Canonical text of a label set (sorted), to match series across windows. */
+export function labelsKey(labels: Record<string, string>): string {
+  return Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(',');
+}

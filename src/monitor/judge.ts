@@ -1,0 +1,111 @@
+import type { CheckConfig } from '../config/schema.js';
+import type { CheckInput, CheckResult, Samples } from '../detect/check.js';
+import { evaluateCheck } from '../detect/evaluate-check.js';
+import type { Labels } from '../domain/events.js';
+import type { Series } from '../metrics/source.js';
+import { DAY_MS, labelsKey, type CheckData } from './fetch.js';
+
+/** The verdicts on one series of one check at one moment. */
+export interface SeriesJudgement extends CheckResult {
+  labels: Labels;
+  /** Finite samples inside the judged window (0: the series has no recent data). */
+  recentSamples: number;
+  /**
+   * The anomaly breach repeats at the same time of day one day or seven days earlier: a seasonal
+   * pattern (the daily spike), not something the deploy did. Set only when the anomaly breached.
+   */
+  seasonalRepeat?: boolean;
+}
+
+/** Options for judging a series. */
+export interface JudgeOptions {
+  /** Points of the judged window before this time are ignored (they predate the deploy). */
+  judgeFrom?: number;
+  /** Replay anomaly breaches on the seasonal windows (only for `dynamic: seasonal` checks). */
+  seasonalReplay?: boolean;
+}
+
+function sliceSamples(s: Samples, from: number, to: number): Samples {
+  const ts: number[] = [];
+  const vs: number[] = [];
+  for (let i = 0; i < s.timestamps.length; i++) {
+    const t = s.timestamps[i];
+    if (t > from && t <= to) {
+      ts.push(t);
+      vs.push(s.values[i]);
+    }
+  }
+  return { timestamps: ts, values: vs };
+}
+
+/** Copy of the samples with values in (from, to) replaced by NaN (a gap the detectors skip). */
+export function maskRange(s: Samples, from: number, to: number): Samples {
+  const values = Array.from(s.values as ArrayLike<number>);
+  for (let i = 0; i < s.timestamps.length; i++) if (s.timestamps[i] > from && s.timestamps[i] < to) values[i] = NaN;
+  return { timestamps: s.timestamps, values };
+}
+
+function countFinite(s: Samples, from: number, to: number): number {
+  let n = 0;
+  for (let i = 0; i < s.timestamps.length; i++) if (s.timestamps[i] > from && s.timestamps[i] <= to && Number.isFinite(s.values[i])) n++;
+  return n;
+}
+
+/** Builds the detector input for one series (the contract in src/detect/check.ts). */
+export function checkInput(check: CheckConfig, samples: Samples, now: number, seasonal?: { dayAgo?: Series; weekAgo?: Series }): CheckInput {
+  const input: CheckInput = {
+    samples,
+    now,
+    direction: check.direction,
+    detector: check.detector,
+    dynamic: check.dynamic,
+    dynamicWindowSeconds: check.dynamicWindow,
+  };
+  if (check.static !== undefined) input.static = check.static;
+  if (check.dynamic === 'seasonal' && seasonal) {
+    // The same history window as today's, shifted by a day and a week.
+    const end = now - check.detector.window * 1000;
+    const start = end - check.dynamicWindow * 1000;
+    const past: NonNullable<CheckInput['seasonal']> = {};
+    if (seasonal.dayAgo) past.dayAgo = sliceSamples(seasonal.dayAgo, start - DAY_MS, end - DAY_MS);
+    if (seasonal.weekAgo) past.weekAgo = sliceSamples(seasonal.weekAgo, start - 7 * DAY_MS, end - 7 * DAY_MS);
+    input.seasonal = past;
+  }
+  return input;
+}
+
+/** True when the same anomaly rule breached at the same time of day one or seven days earlier. */
+function repeatsSeasonally(check: CheckConfig, now: number, seasonal: { dayAgo?: Series; weekAgo?: Series }): boolean {
+  const pasts: Array<[Series | undefined, number]> = [[seasonal.dayAgo, DAY_MS], [seasonal.weekAgo, 7 * DAY_MS]];
+  for (const [past, offset] of pasts) {
+    if (!past || past.timestamps.length === 0) continue;
+    const input: CheckInput = { ...checkInput({ ...check, dynamic: 'off', static: undefined }, past, now - offset) };
+    if (evaluateCheck(input).anomaly.kind === 'breach') return true;
+  }
+  return false;
+}
+
+/** Index of the seasonal series by label set. */
+export function seasonalIndex(data: CheckData): { dayAgo: Map<string, Series>; weekAgo: Map<string, Series> } {
+  const index = (list?: Series[]) => new Map((list ?? []).map((s) => [labelsKey(s.labels), s]));
+  return { dayAgo: index(data.dayAgo), weekAgo: index(data.weekAgo) };
+}
+
+/** Judges one series of a check at `now`. Pure. */
+export function judgeSeries(
+  check: CheckConfig,
+  series: Series,
+  now: number,
+  seasonal: { dayAgo?: Series; weekAgo?: Series } | undefined,
+  opts: JudgeOptions = {},
+): SeriesJudgement {
+  const windowStart = now - check.detector.window * 1000;
+  const samples: Samples =
+    opts.judgeFrom !== undefined && opts.judgeFrom > windowStart ? maskRange(series, windowStart, opts.judgeFrom) : series;
+  const result = evaluateCheck(checkInput(check, samples, now, seasonal));
+  const j: SeriesJudgement = { labels: series.labels, recentSamples: countFinite(samples, windowStart, now), ...result };
+  if (opts.seasonalReplay && check.dynamic === 'seasonal' && seasonal && result.anomaly.kind === 'breach') {
+    j.seasonalRepeat = repeatsSeasonally(check, now, seasonal);
+  }
+  return j;
+}

@@ -1,0 +1,178 @@
+import type { Clock } from '../clock/clock.js';
+import type { Config } from '../config/schema.js';
+import type { DeployEvent, Signal } from '../domain/events.js';
+import type { MetricsSource } from '../metrics/source.js';
+import type { Notification } from '../notify/notification.js';
+import type { PipelineActions } from '../pipeline/control.js';
+import type { Observation } from '../pipeline/observation.js';
+import type { PipelineState } from '../pipeline/state.js';
+import type { Store } from '../store/store.js';
+import type { ChartProvider, CheckChart } from './chart.js';
+import { chartsForEvent } from './charts.js';
+import { deployCheckOutcome, judgeAll, type DeployCheckOutcome, type TrackedDeploy } from './deploy-signals.js';
+import { addSignals, closeIfQuiet, type EventTiming } from './events.js';
+import { DEFAULT_STEP_MS, fetchCheck, type CheckFetch, type RangeFetcher } from './fetch.js';
+import { EventActions } from './event-actions.js';
+import { NoDataTracker } from './no-data.js';
+import { deploysInProgress } from './scope.js';
+
+/** The pipeline as the monitor needs it: its state, observations, and the shared actions. */
+export type MonitorPipeline = PipelineActions & {
+  snapshot(): PipelineState;
+  observe(obs: Observation): Promise<void>;
+};
+
+export interface MonitorDeps {
+  config: Config;
+  source: MetricsSource;
+  clock: Clock;
+  store: Store;
+  pipeline: MonitorPipeline;
+  notify: (n: Notification) => void;
+  log?: (line: string) => void;
+  /** Range fetching in front of `source` (e.g. a rolling-window cache); defaults to `source`. */
+  fetcher?: RangeFetcher;
+  /** Resolution of fetched series; default 15 s. */
+  stepMs?: number;
+}
+
+/** What one tick saw and did (for logs, tests and the bench). */
+export interface TickReport {
+  at: number;
+  deploys: TrackedDeploy[];
+  outcomes: Array<{ deploy: string } & DeployCheckOutcome>;
+  /** Events changed this tick (opened, revised, closed), as stored. */
+  events: DeployEvent[];
+}
+
+const deployKey = (buildId: string, stage: string) => `${buildId}@${stage}`;
+
+/**
+ * Watches the deploys in progress: each tick fetches every check, judges every series, sorts
+ * them into in scope / reference, groups in-scope breaches into events (severity, confidence),
+ * applies the policy through the pipeline, stores events and emits notifications.
+ */
+export class Monitor implements ChartProvider {
+  private readonly timing: EventTiming;
+  private readonly fetcher: RangeFetcher;
+  private readonly log: (line: string) => void;
+  private readonly deployAt = new Map<string, number>();
+  private readonly open = new Map<string, DeployEvent>();
+  private readonly actions: EventActions;
+  private readonly noData: NoDataTracker;
+  private loaded = false;
+
+  constructor(private readonly deps: MonitorDeps) {
+    const m = deps.config.monitor;
+    this.timing = { groupingWindowMs: m.groupingWindow * 1000, quietPeriodMs: m.quietPeriod * 1000 };
+    this.fetcher = deps.fetcher ?? deps.source;
+    this.log = deps.log ?? (() => {});
+    this.actions = new EventActions(deps);
+    this.noData = new NoDataTracker(deps);
+  }
+
+  /** Events currently open (a copy). */
+  openEvents(): DeployEvent[] {
+    return [...this.open.values()];
+  }
+
+  /** Runs `tick()` every `monitor.tick` seconds of the clock until `signal` aborts. A failing tick is logged, not fatal. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.tick();
+      } catch (err) {
+        this.log(`monitor: tick failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (signal.aborted) break;
+      await this.deps.clock.sleep(this.deps.config.monitor.tick * 1000);
+    }
+  }
+
+  /** One evaluation of every check for every deploy in progress. */
+  async tick(): Promise<TickReport> {
+    const now = this.deps.clock.now();
+    await this.loadOpenEvents();
+    const state = this.deps.pipeline.snapshot();
+    const deploys = this.track(state, now);
+    const report: TickReport = { at: now, deploys, outcomes: [], events: [] };
+    const signalsByDeploy = new Map<string, Signal[]>();
+    if (deploys.length > 0) {
+      const fetched = await this.fetchAll(now);
+      const judged = judgeAll(this.deps.config.checks, fetched, now);
+      for (const d of deploys) {
+        const key = deployKey(d.buildId, d.stage);
+        const signals: Signal[] = [];
+        for (const check of this.deps.config.checks) {
+          const o = deployCheckOutcome(check, fetched.get(check.name), judged.get(check.name), state, d, now, this.deps.config.scopeLabels);
+          report.outcomes.push({ deploy: key, ...o });
+          signals.push(...o.signals);
+          await this.noData.observe(d, check.name, o.missing, now);
+        }
+        signalsByDeploy.set(key, signals);
+      }
+    }
+    await this.noData.settle(deploys, now);
+    for (const d of deploys) {
+      const key = deployKey(d.buildId, d.stage);
+      const r = addSignals(this.open.get(key), { ...d }, signalsByDeploy.get(key) ?? [], now, this.timing, `ev-${d.buildId}-${d.stage}-${now}`);
+      if (r) await this.update(key, r.event, r.revised, state, report);
+    }
+    for (const [key, e] of this.open) {
+      const closed = closeIfQuiet(e, now, this.timing);
+      if (closed) await this.update(key, closed, true, state, report);
+    }
+    await this.actions.releaseStale(state, this.open);
+    return report;
+  }
+
+  async chartsForEvent(eventId: string): Promise<CheckChart[]> {
+    const event = this.openEvents().find((e) => e.id === eventId) ?? (await this.deps.store.getEvent(eventId));
+    if (!event) return [];
+    return chartsForEvent(event, { config: this.deps.config, fetcher: this.fetcher, now: this.deps.clock.now(), stepMs: this.deps.stepMs ?? DEFAULT_STEP_MS });
+  }
+
+  private async update(key: string, event: DeployEvent, revised: boolean, state: PipelineState, report: TickReport): Promise<void> {
+    const acted = await this.actions.apply(event, state, revised);
+    if (acted.status === 'open') this.open.set(key, acted);
+    else this.open.delete(key);
+    await this.deps.store.upsertEvent(acted);
+    if (revised || acted.revision !== event.revision) {
+      report.events.push(acted);
+      this.log(`monitor: event ${acted.id} r${acted.revision} ${acted.status} ${acted.summary}`);
+    }
+  }
+
+  private async fetchAll(now: number): Promise<Map<string, CheckFetch>> {
+    const step = this.deps.stepMs ?? DEFAULT_STEP_MS;
+    const entries = await Promise.all(
+      this.deps.config.checks.map(async (c) => [c.name, await fetchCheck(this.fetcher, c, now, step)] as const),
+    );
+    for (const [name, f] of entries) if (!f.ok) this.log(`monitor: check ${name}: ${f.error.message}`);
+    return new Map(entries);
+  }
+
+  /** Deploys in progress with the moment each reached its stage (first seen deploying, else its bake start). */
+  private track(state: PipelineState, now: number): TrackedDeploy[] {
+    const live = new Set<string>();
+    const out = deploysInProgress(state).map((d) => {
+      const key = deployKey(d.buildId, d.stage);
+      live.add(key);
+      let at = this.deployAt.get(key);
+      if (at === undefined) {
+        at = Math.min(d.since, now);
+        this.deployAt.set(key, at);
+      }
+      return { ...d, deployAt: at };
+    });
+    for (const key of this.deployAt.keys()) if (!live.has(key)) this.deployAt.delete(key);
+    return out;
+  }
+
+  /** After a restart, open events continue from the store. */
+  private async loadOpenEvents(): Promise<void> {
+    if (this.loaded) return;
+    this.loaded = true;
+    for (const e of await this.deps.store.listEvents({ status: 'open' })) this.open.set(deployKey(e.buildId, e.stage), e);
+  }
+}
