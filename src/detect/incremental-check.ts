@@ -72,7 +72,7 @@ export class IncrementalCheck {
   private readonly scratch: Float64Array;
 
   constructor(readonly s: IncrementalShape) {
-    this.recent = new Ring(s.window + Math.max(s.baseline, s.dynamic));
+    this.recent = new Ring(s.window + Math.max(s.baseline, s.dynamic) + 1);
     this.day = new Ring(s.dynamic);
     this.week = new Ring(s.dynamic);
     this.scratch = new Float64Array(s.window);

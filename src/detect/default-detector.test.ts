@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateCheck } from './evaluate-check.js';
+import { StreamingDetector } from './streaming-detector.js';
+import { defaultParams } from './default-detector.js';
+import { resolveGuards } from './guards.js';
+import { IncrementalCheck } from './incremental-check.js';
+
+const STEP = 15_000;
+function series(n: number, f: (i: number) => number) {
+  return { timestamps: Array.from({ length: n }, (_, i) => (i + 1) * STEP), values: Array.from({ length: n }, (_, i) => f(i)) };
+}
+const wobble = (i: number) => 100 + ((i * 7919) % 13) / 6 - 1;
+const check = (values: { timestamps: number[]; values: number[] }, direction: 'up' | 'down' | 'both' = 'up') =>
+  evaluateCheck({ samples: values, now: values.timestamps.at(-1)!, direction, detector: { type: 'default', baseline: 10800, window: 300, threshold: 3 }, dynamic: 'off', dynamicWindowSeconds: 21600 }).anomaly;
+
+test('default: a sustained step in the judged window breaches in its direction only', () => {
+  const s = series(740, (i) => wobble(i) + (i >= 730 ? 40 : 0));
+  assert.equal(check(s, 'up').kind, 'breach');
+  assert.equal(check(s, 'down').kind, 'pass');
+});
+
+test('default: noise and slow drift pass', () => {
+  assert.equal(check(series(740, wobble)).kind, 'pass');
+  assert.equal(check(series(740, (i) => wobble(i) + i * 0.002)).kind, 'pass');
+});
+
+test('default: constant series, NaN gaps and too few samples', () => {
+  assert.equal(check(series(740, () => 5)).kind, 'pass');
+  assert.equal(check(series(740, (i) => (i % 5 === 0 ? NaN : wobble(i)) + (i >= 730 ? 40 : 0))).kind, 'breach');
+  assert.equal(check(series(10, wobble)).kind, 'inconclusive');
+});
+
+test('streaming detector: one alarm per episode (refractory), scores in [0, 1]', () => {
+  const det = new StreamingDetector(defaultParams(300, 'both', resolveGuards({})));
+  let alarms = 0;
+  for (let i = 0; i < 2000; i++) {
+    const r = det.step(wobble(i) + (i >= 1500 && i < 1520 ? 50 : 0));
+    assert.ok(r.score >= 0 && r.score <= 1);
+    if (r.alarm) {
+      alarms++;
+      assert.ok(i >= 1500 && i < 1510, `alarm at ${i}`);
+    }
+  }
+  assert.equal(alarms, 1);
+});
+
+test('incremental check matches evaluateCheck on the same grid', () => {
+  const shape = { baseline: 20, window: 3, dynamic: 20, threshold: 3, direction: 'up' as const, guards: resolveGuards({ minSamples: 10 }) };
+  const c = new IncrementalCheck(shape);
+  const v = [...Array.from({ length: 20 }, (_, i) => 10 + (i % 2 ? 1 : -1)), 10, 20, 10];
+  v.forEach((x) => c.push(x));
+  const z = c.zscore();
+  assert.equal(z.kind, 'breach');
+  assert.equal(z.z, 10);
+  assert.equal(c.seasonal().kind, 'breach'); // window mean 13.3 > average 10
+});
