@@ -7,7 +7,8 @@ import type { PipelineControl } from '../src/pipeline/control.js';
 import { buildServer, type ReleasebotServer } from '../src/server/app.js';
 import { createStore } from '../src/store/create.js';
 import type { Store } from '../src/store/store.js';
-import { createInterimControl } from './api-interim-control.js';
+import { PipelineRunner } from '../src/pipeline/runner.js';
+import { SimulatedDeployer } from '../src/pipeline/simulated-deployer.js';
 
 /** Two environments, three stages: enough for lanes, pipelining and a rollback. */
 export const TEST_STAGES: StageDef[] = [
@@ -28,6 +29,11 @@ export interface Harness {
   /** Advance virtual time and let the pipeline settle. */
   advance(ms: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Lets woken deploy steps report back and their transitions persist. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
 }
 
 /** Builds a valid build payload. */
@@ -54,13 +60,16 @@ export function serverConfig(ui: Partial<Config['server']['ui']> = {}): Config['
 }
 
 /**
- * Starts store + pipeline + server. Uses the real PipelineRunner once src/pipeline/runner.ts exists;
- * until then a small interim control over the real reducer (see api-interim-control.ts).
+ * Starts a real SQLite store, the real PipelineRunner with the simulated deployer (10 s steps) on a
+ * manual clock, and the server (not listening; tests use inject, or listen on port 0).
  */
 export async function startHarness(opts: { ui?: Partial<Config['server']['ui']>; charts?: ChartProvider } = {}): Promise<Harness> {
   const clock = new ManualClock(Date.parse('2024-05-01T10:00:00Z'));
   const store = await createStore('sqlite::memory:');
-  const { pipeline, settle, stop } = await createInterimControl({ store, clock, stages: TEST_STAGES });
+  const deployer = new SimulatedDeployer({ clock, stepSeconds: 10 });
+  const runner = new PipelineRunner({ store, deployer, clock, stages: TEST_STAGES, retry: { retries: 2, backoffSeconds: 5 } });
+  await runner.start({ loop: false });
+  const pipeline: PipelineControl = runner;
   const app = buildServer({ config: serverConfig(opts.ui), store, pipeline, clock, heartbeatMs: 200, ...(opts.charts ? { charts: opts.charts } : {}) });
   await app.ready();
   return {
@@ -69,12 +78,18 @@ export async function startHarness(opts: { ui?: Partial<Config['server']['ui']>;
     pipeline,
     clock,
     async advance(ms: number) {
-      await clock.advance(ms);
-      await settle();
+      // Step in 1 s slices so deploy steps finish and bakes end at their own times, as the loop would.
+      // (runner.settle() would wait forever for steps sleeping on the manual clock, so yield instead.)
+      for (let left = ms; left > 0; left -= 1000) {
+        await clock.advance(Math.min(1000, left));
+        await flush();
+        await runner.tick();
+        await flush();
+      }
     },
     async close() {
       await app.close();
-      await stop();
+      await runner.close();
       await store.close();
     },
   };
