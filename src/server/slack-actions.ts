@@ -1,0 +1,172 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock/clock.js';
+import type { DeployEvent } from '../domain/events.js';
+import type { Actor } from '../domain/pipeline.js';
+import type { PipelineActions } from '../pipeline/control.js';
+import type { Store } from '../store/store.js';
+import { actionKindOf, parseActionValue, type ActionValue, type SlackActionKind } from '../notify/slack-blocks.js';
+import { SlackAuthorizer } from './slack-authorizer.js';
+import { verifySlackSignature } from './slack-signature.js';
+
+export interface SlackActionsDeps {
+  signingSecret: string;
+  actions: PipelineActions;
+  store: Store;
+  clock: Clock;
+  slack: WebClient;
+  allowedUsers: string[];
+  allowedGroups: string[];
+  /** Called after "Acknowledge" stored who acknowledged, e.g. to enqueue a re-render of the event message. */
+  onEventChanged?: (event: DeployEvent) => void | Promise<void>;
+  log?: (line: string) => void;
+  /** Route path; default `/slack/actions`. */
+  path?: string;
+}
+
+/** The parts of Slack's `block_actions` payload we use. */
+interface BlockActionsPayload {
+  type: string;
+  user?: { id?: string };
+  channel?: { id?: string };
+  container?: { channel_id?: string };
+  actions?: Array<{ action_id?: string; value?: string; action_ts?: string }>;
+}
+
+/** KV namespace of the "this click was handled" guards. */
+export const SLACK_ACTION_KV = 'slack-action';
+
+const NEEDS_PERMISSION: ReadonlySet<SlackActionKind> = new Set(['rollback', 'pause', 'resume']);
+
+/**
+ * `POST /slack/actions`: Slack's interactivity endpoint for the event message buttons.
+ * Verifies the v0 signature over the raw body (401 and no change otherwise), checks permissions,
+ * and performs the action through the same PipelineActions the UI uses. Every attempt is audited.
+ */
+export function registerSlackActions(app: FastifyInstance, deps: SlackActionsDeps): void {
+  const authorizer = new SlackAuthorizer(deps);
+  const log = deps.log ?? (() => undefined);
+  // Encapsulated: the raw-string body parser applies to this route only, not to the JSON API.
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    scope.post(deps.path ?? '/slack/actions', async (req, reply) => handle(req, reply, deps, authorizer, log));
+  });
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function handle(req: FastifyRequest, reply: FastifyReply, deps: SlackActionsDeps, authorizer: SlackAuthorizer, log: (l: string) => void) {
+  const raw = typeof req.body === 'string' ? req.body : '';
+  const verdict = verifySlackSignature({
+    signingSecret: deps.signingSecret,
+    timestamp: header(req, 'x-slack-request-timestamp'),
+    signature: header(req, 'x-slack-signature'),
+    rawBody: raw,
+    nowMs: deps.clock.now(),
+  });
+  if (!verdict.ok) {
+    log(`slack actions: rejected request (${verdict.reason})`);
+    return reply.code(401).send({ error: 'invalid_signature', reason: verdict.reason });
+  }
+  let payload: BlockActionsPayload;
+  try {
+    payload = JSON.parse(new URLSearchParams(raw).get('payload') ?? '') as BlockActionsPayload;
+  } catch {
+    return reply.code(400).send({ error: 'bad_payload', message: 'body must be form-encoded with a JSON "payload" field' });
+  }
+  const action = payload.actions?.[0];
+  const kind = action?.action_id ? actionKindOf(action.action_id) : undefined;
+  const value = parseActionValue(action?.value);
+  const user = payload.user?.id;
+  // Not one of our buttons (or not a button at all): acknowledge and do nothing.
+  if (payload.type !== 'block_actions' || !kind || !value || !user) return reply.code(200).send();
+  const channel = payload.channel?.id ?? payload.container?.channel_id;
+  await perform({ kind, value, user, channel, actionTs: action?.action_ts }, deps, authorizer, log);
+  return reply.code(200).send();
+}
+
+interface Click {
+  kind: SlackActionKind;
+  value: ActionValue;
+  user: string;
+  channel?: string;
+  actionTs?: string;
+}
+
+async function perform(click: Click, deps: SlackActionsDeps, authorizer: SlackAuthorizer, log: (l: string) => void): Promise<void> {
+  const { kind, value, user } = click;
+  const audit = (allowed: boolean, detail: Record<string, unknown> = {}) =>
+    deps.store.appendAudit({ at: deps.clock.now(), actor: user, action: `slack:${kind}`, target: value.buildId, allowed, detail: { eventId: value.eventId, channel: click.channel, ...detail } });
+  if (NEEDS_PERMISSION.has(kind) && !(await authorizer.isAllowed(user))) {
+    await audit(false, { reason: 'not in allowedUsers or allowedGroups' });
+    await ephemeral(deps, click, `Sorry, you are not allowed to ${kind === 'rollback' ? 'roll back' : kind} from Slack. Ask someone on the release team.`, log);
+    return;
+  }
+  // Double clicks, two people at once, and Slack's own retries of one request: only the first claim acts.
+  const guardKey = kind === 'rollback' ? `rollback:${value.buildId}` : `${kind}:${value.eventId}:${click.actionTs ?? deps.clock.now()}`;
+  if (!(await claim(deps, guardKey, user))) {
+    await audit(true, { duplicate: true });
+    await ephemeral(deps, click, kind === 'rollback' ? `Build ${value.buildId} is already being rolled back.` : 'Already done.', log);
+    return;
+  }
+  await audit(true);
+  const actor: Actor = { kind: 'person', id: user };
+  const reason = `Slack button on event ${value.eventId} by <@${user}>`;
+  try {
+    const text = await act(kind, value, actor, reason, deps);
+    await ephemeral(deps, click, text, log);
+  } catch (err) {
+    // Release the claim so a later click can try again (the store has no delete; a marked claim is re-claimable).
+    await deps.store.setKv(SLACK_ACTION_KV, guardKey, JSON.stringify({ failed: true, user, at: deps.clock.now() })).catch(() => undefined);
+    log(`slack actions: ${kind} by ${user} failed: ${(err as Error).message}`);
+    await ephemeral(deps, click, `That did not work: ${(err as Error).message}`, log);
+  }
+}
+
+/** Claims a click guard: true if this request may act. A guard left by a failed attempt can be claimed again. */
+async function claim(deps: SlackActionsDeps, key: string, user: string): Promise<boolean> {
+  const value = JSON.stringify({ user, at: deps.clock.now() });
+  if (await deps.store.setKvIfAbsent(SLACK_ACTION_KV, key, value)) return true;
+  const existing = await deps.store.getKv(SLACK_ACTION_KV, key);
+  if (!existing || !(JSON.parse(existing) as { failed?: boolean }).failed) return false;
+  await deps.store.setKv(SLACK_ACTION_KV, key, value);
+  return true;
+}
+
+async function act(kind: SlackActionKind, value: ActionValue, actor: Actor, reason: string, deps: SlackActionsDeps): Promise<string> {
+  switch (kind) {
+    case 'rollback': {
+      const started = await deps.actions.rollback(value.buildId, actor, reason, { eventId: value.eventId, source: 'slack' });
+      return started ? `Rolling back build ${value.buildId}.` : `Build ${value.buildId} was already rolled back.`;
+    }
+    case 'pause':
+      // "Pause" is a stop: no new deploy step starts until someone resumes.
+      await deps.actions.stop(actor, reason);
+      return 'Pipeline paused. Press Resume (here or in the UI) to continue.';
+    case 'resume':
+      await deps.actions.resume(actor, reason);
+      return 'Pipeline resumed.';
+    case 'acknowledge': {
+      const event = await deps.store.getEvent(value.eventId);
+      if (!event) return `Event ${value.eventId} is not known (any more).`;
+      const updated: DeployEvent = { ...event, acknowledgedBy: actor.id, updatedAt: Math.max(event.updatedAt, deps.clock.now()) };
+      await deps.store.upsertEvent(updated);
+      await deps.onEventChanged?.(updated);
+      return `You acknowledged event ${value.eventId}.`;
+    }
+  }
+}
+
+/** A reply only the clicker sees; best effort (a failing Slack must not undo the action). */
+async function ephemeral(deps: SlackActionsDeps, click: Click, text: string, log: (l: string) => void): Promise<void> {
+  if (!click.channel) return;
+  try {
+    await deps.slack.chat.postEphemeral({ channel: click.channel, user: click.user, text });
+  } catch (err) {
+    log(`slack actions: ephemeral reply failed: ${(err as Error).message}`);
+  }
+}
