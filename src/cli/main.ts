@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerBacktest } from './backtest.js';
 import { registerCheckConfig } from './check-config.js';
+import { registerEvaluate } from './evaluate.js';
 
 /** The `releasebot` command line. Each subcommand lives in its own module and registers itself here. */
 const program = new Command();
@@ -10,5 +11,6 @@ program.name('releasebot').description('Self-hosted release bot').showHelpAfterE
 // Subcommand registrations (one line each):
 registerBacktest(program);
 registerCheckConfig(program);
+registerEvaluate(program);
 
 await program.parseAsync(process.argv);

@@ -97,7 +97,8 @@ function perCheck(signals: readonly Signal[]): CheckAssessment[] {
       const z = s.verdict.z;
       if (z !== undefined && Number.isFinite(z) && (maxAbsZ === undefined || Math.abs(z) > maxAbsZ)) {
         maxAbsZ = Math.abs(z);
-        zThreshold = s.verdict.threshold;
+        // Only the seed z-score rule's threshold is a z; the default detector's is a score in [0, 1].
+        zThreshold = s.verdict.rule === 'zscore' ? s.verdict.threshold : undefined;
       }
     }
     const series = new Set(list.map((s) => JSON.stringify(s.labels))).size;

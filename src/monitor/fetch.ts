@@ -1,10 +1,27 @@
 import type { CheckConfig } from '../config/schema.js';
-import type { Series } from '../metrics/source.js';
+import type { MetricsSource, Series } from '../metrics/source.js';
+import type { WindowRequest } from '../metrics/window-cache.js';
 import { asReleasebotError, type ReleasebotError } from '../domain/errors.js';
 
-/** Anything that answers range queries: a MetricsSource, or a rolling-window cache in front of one. */
+/** Anything that answers range queries (a MetricsSource). */
 export interface RangeFetcher {
   queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<Series[]>;
+}
+
+/** Rolling windows of a query: the WindowCache (src/metrics/window-cache.ts), or a plain fetch each time. */
+export interface WindowFetcher {
+  get(req: WindowRequest): Promise<Series[]>;
+}
+
+/** A WindowFetcher without memory: every call is one range query on the step grid (the CLI, one-off ticks). */
+export function directFetcher(source: RangeFetcher, stepMs: number): WindowFetcher {
+  return {
+    get(req) {
+      const end = alignDown(req.nowMs - (req.offsetMs ?? 0), stepMs);
+      const start = Math.ceil((end - req.windowMs) / stepMs) * stepMs;
+      return source.queryRange(req.query, start, end, stepMs);
+    },
+  };
 }
 
 export const DAY_MS = 86_400_000;
@@ -39,9 +56,9 @@ export function alignDown(t: number, stepMs: number): number {
  * Fetches one check's series (and seasonal windows). Never throws: a failing backend or a
  * rejected query comes back as `{ ok: false }` so the caller can treat it as no data.
  */
-export async function fetchCheck(fetcher: RangeFetcher, check: CheckConfig, now: number, stepMs = DEFAULT_STEP_MS): Promise<CheckFetch> {
-  const span = checkSpanMs(check);
-  const range = (offset: number) => fetcher.queryRange(check.query, alignDown(now - offset - span, stepMs), now - offset, stepMs);
+export async function fetchCheck(fetcher: WindowFetcher, check: CheckConfig, now: number): Promise<CheckFetch> {
+  const windowMs = checkSpanMs(check);
+  const range = (offsetMs: number) => fetcher.get({ query: check.query, nowMs: now, windowMs, offsetMs });
   try {
     if (check.dynamic !== 'seasonal') return { ok: true, data: { current: await range(0) } };
     const [current, dayAgo, weekAgo] = await Promise.all([range(0), range(DAY_MS), range(7 * DAY_MS)]);

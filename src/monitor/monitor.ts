@@ -11,7 +11,8 @@ import type { ChartProvider, CheckChart } from './chart.js';
 import { chartsForEvent } from './charts.js';
 import { deployCheckOutcome, judgeAll, type DeployCheckOutcome, type TrackedDeploy } from './deploy-signals.js';
 import { addSignals, closeIfQuiet, type EventTiming } from './events.js';
-import { DEFAULT_STEP_MS, fetchCheck, type CheckFetch, type RangeFetcher } from './fetch.js';
+import { DEFAULT_STEP_MS, fetchCheck, type CheckFetch, type WindowFetcher } from './fetch.js';
+import { WindowCache } from '../metrics/window-cache.js';
 import { EventActions } from './event-actions.js';
 import { NoDataTracker } from './no-data.js';
 import { deploysInProgress } from './scope.js';
@@ -30,8 +31,8 @@ export interface MonitorDeps {
   pipeline: MonitorPipeline;
   notify: (n: Notification) => void;
   log?: (line: string) => void;
-  /** Range fetching in front of `source` (e.g. a rolling-window cache); defaults to `source`. */
-  fetcher?: RangeFetcher;
+  /** Rolling windows in front of `source`; default: a WindowCache (only new samples are fetched each tick). */
+  fetcher?: WindowFetcher;
   /** Resolution of fetched series; default 15 s. */
   stepMs?: number;
 }
@@ -54,7 +55,7 @@ const deployKey = (buildId: string, stage: string) => `${buildId}@${stage}`;
  */
 export class Monitor implements ChartProvider {
   private readonly timing: EventTiming;
-  private readonly fetcher: RangeFetcher;
+  private readonly fetcher: WindowFetcher;
   private readonly log: (line: string) => void;
   private readonly deployAt = new Map<string, number>();
   private readonly open = new Map<string, DeployEvent>();
@@ -65,7 +66,7 @@ export class Monitor implements ChartProvider {
   constructor(private readonly deps: MonitorDeps) {
     const m = deps.config.monitor;
     this.timing = { groupingWindowMs: m.groupingWindow * 1000, quietPeriodMs: m.quietPeriod * 1000 };
-    this.fetcher = deps.fetcher ?? deps.source;
+    this.fetcher = deps.fetcher ?? new WindowCache({ source: deps.source, stepMs: deps.stepMs ?? DEFAULT_STEP_MS });
     this.log = deps.log ?? (() => {});
     this.actions = new EventActions(deps);
     this.noData = new NoDataTracker(deps);
@@ -129,7 +130,7 @@ export class Monitor implements ChartProvider {
   async chartsForEvent(eventId: string): Promise<CheckChart[]> {
     const event = this.openEvents().find((e) => e.id === eventId) ?? (await this.deps.store.getEvent(eventId));
     if (!event) return [];
-    return chartsForEvent(event, { config: this.deps.config, fetcher: this.fetcher, now: this.deps.clock.now(), stepMs: this.deps.stepMs ?? DEFAULT_STEP_MS });
+    return chartsForEvent(event, { config: this.deps.config, fetcher: this.deps.source, now: this.deps.clock.now(), stepMs: this.deps.stepMs ?? DEFAULT_STEP_MS });
   }
 
   private async update(key: string, event: DeployEvent, revised: boolean, state: PipelineState, report: TickReport): Promise<void> {
@@ -144,9 +145,8 @@ export class Monitor implements ChartProvider {
   }
 
   private async fetchAll(now: number): Promise<Map<string, CheckFetch>> {
-    const step = this.deps.stepMs ?? DEFAULT_STEP_MS;
     const entries = await Promise.all(
-      this.deps.config.checks.map(async (c) => [c.name, await fetchCheck(this.fetcher, c, now, step)] as const),
+      this.deps.config.checks.map(async (c) => [c.name, await fetchCheck(this.fetcher, c, now)] as const),
     );
     for (const [name, f] of entries) if (!f.ok) this.log(`monitor: check ${name}: ${f.error.message}`);
     return new Map(entries);
