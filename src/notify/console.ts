@@ -1,9 +1,12 @@
 import type { Notification, Notifier } from './notification.js';
-import { isFinalPhase, renderDmStep, SEVERITY_UNICODE, signalLine } from './slack-blocks.js';
+import { isFinalPhase, renderDmStep, renderShadow, SEVERITY_UNICODE, signalLine } from './slack-blocks.js';
 
 /** Slack mrkdwn links `<url|text>` become `text (url)` in a terminal. */
 function plain(s: string): string {
-  return s.replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)').replace(/:[a-z_]+: ?/g, '');
+  return s
+    .replace(/<([^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/:[a-z_]+: ?/g, '')
+    .replace(/\*([^*\n]+)\*/g, '$1');
 }
 
 /**
@@ -26,7 +29,7 @@ export function renderConsoleLines(n: Notification): string[] {
       const e = n.event;
       const state = e.status === 'closed' ? 'resolved' : `${e.severity}, confidence ${e.confidence}`;
       const head = n.shadow
-        ? `[shadow] would have ${n.wouldDo ?? e.action ?? 'done nothing'} (build ${e.buildId}) because ${e.summary}`
+        ? `[shadow] ${plain(renderShadow(e, n.wouldDo).text)}`
         : `${SEVERITY_UNICODE[e.severity]} event ${e.id} build ${e.buildId} at ${e.stage} (${state}): ${e.summary}`;
       const action = !n.shadow && e.action && e.action !== 'none' ? [`    bot action: ${e.action}`] : [];
       return [head, ...e.signals.map((s) => `    ${plain(signalLine(s))}`), ...action];
