@@ -1,0 +1,242 @@
+import type { Clock } from '../clock/clock.js';
+import type { Build } from '../domain/build.js';
+import { asReleasebotError, ReleasebotError } from '../domain/errors.js';
+import type { Actor, StageDef } from '../domain/pipeline.js';
+import type { Notification } from '../notify/notification.js';
+import type { Store } from '../store/store.js';
+import type { PipelineControl } from './control.js';
+import type { Deployer, DeployRequest } from './deployer.js';
+import type { Observation } from './observation.js';
+import { progressNotes, toNotification } from './progress.js';
+import { adoptSavedState } from './saved-state.js';
+import type { Effect, PipelineState, RetryPolicy } from './state.js';
+import { initialState, step } from './step.js';
+import { StepTrace } from './step-trace.js';
+
+export interface PipelineRunnerDeps {
+  store: Store;
+  deployer: Deployer;
+  clock: Clock;
+  stages: StageDef[];
+  retry: RetryPolicy;
+  /** Deploy progress for PR authors (started in a stage, reached production, rolled back, tainted). */
+  onNotify?: (n: Notification) => void;
+  log?: (line: string) => void;
+  /** Tick period of the loop `start()` runs, in the clock's ms. Default 1000. */
+  tickMs?: number;
+}
+
+/**
+ * The thin shell around the pure reducer. Observations are applied one at a time; each transition's
+ * decisions, deploy-step traces and state are persisted BEFORE its deploy effects run. Deploys run in
+ * the background (one at a time per stage, so a rollback waits for the step it cancelled to stop)
+ * and feed their results back as observations. `start()` loads the saved state and performs again the
+ * steps that were in flight when the last process died, except those whose success was recorded.
+ */
+export class PipelineRunner implements PipelineControl {
+  private state: PipelineState;
+  private version = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  private readonly running = new Map<string, AbortController>();
+  private readonly stageTail = new Map<string, Promise<void>>();
+  private active = 0;
+  private idleWaiters: Array<() => void> = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly trace: StepTrace;
+  private closed = false;
+
+  constructor(private readonly deps: PipelineRunnerDeps) {
+    this.state = initialState(deps.stages, deps.retry);
+    this.trace = new StepTrace(deps.store);
+  }
+
+  /** Load (or create) the saved state, recover unfinished work, and run the tick loop unless `loop: false`. */
+  async start(opts: { loop?: boolean } = {}): Promise<void> {
+    await this.serial(async () => {
+      const saved = await this.deps.store.loadState();
+      this.state = saved ? adoptSavedState(saved.state, this.deps.stages, this.deps.retry) : this.state;
+      this.version = await this.deps.store.saveState(this.state, saved?.version ?? 0);
+    });
+    await this.recoverBuilds();
+    await this.recoverInflight();
+    if (opts.loop !== false) void this.loop();
+  }
+
+  /** Stop the loop and abort deploys in flight; their results are dropped (start() redoes them). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const ac of this.running.values()) ac.abort();
+    await this.chain.catch(() => undefined);
+  }
+
+  /** Apply one observation (serialised with all others); resolves with its effects once persisted. */
+  observe(obs: Observation): Promise<Effect[]> {
+    if ((obs.type === 'block' || obs.type === 'unblock') && !this.state.slots.some((s) => s.stage === obs.stage)) {
+      return Promise.reject(new ReleasebotError('NOT_FOUND', `${obs.type}: unknown stage "${obs.stage}"`, { stage: obs.stage }));
+    }
+    return this.serial(() => this.transition(obs));
+  }
+
+  tick(): Promise<Effect[]> {
+    return this.observe({ type: 'tick' });
+  }
+
+  /**
+   * Resolves when no observation, result handling or notification started so far is still running.
+   * Deploy steps still inside the deployer are not waited for (they may wait on the clock).
+   */
+  async settle(): Promise<void> {
+    while (this.active > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  async submitBuild(build: Build): Promise<'created' | 'exists'> {
+    const res = await this.deps.store.putBuild(build);
+    // Also when it 'exists': a crash between putBuild and the transition must not lose the build.
+    if (!this.state.builds[build.id]) await this.observe({ type: 'build_received', build: { id: build.id } });
+    return res;
+  }
+
+  async hold(actor: Actor, reason: string): Promise<void> {
+    await this.observe({ type: 'hold', actor, reason });
+  }
+  async stop(actor: Actor, reason: string): Promise<void> {
+    await this.observe({ type: 'stop', actor, reason });
+  }
+  async resume(actor: Actor, reason: string): Promise<void> {
+    await this.observe({ type: 'resume', actor, reason });
+  }
+
+  rollback(buildId: string, actor: Actor, reason: string, evidence?: Record<string, unknown>): Promise<boolean> {
+    // Checked inside the serial section, so two clicks at once roll back once.
+    return this.serial(async () => {
+      const b = this.state.builds[buildId];
+      if (!b) throw new ReleasebotError('NOT_FOUND', `rollback: unknown build "${buildId}"`, { buildId });
+      if (b.status === 'tainted') return false;
+      const stage = this.state.stages[b.stageIndex]?.name ?? 'queue';
+      await this.transition({ type: 'judged_bad', buildId, stage, actor, reason, evidence });
+      return true;
+    });
+  }
+
+  snapshot(): PipelineState {
+    return structuredClone(this.state);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    this.begin();
+    const run = this.chain.then(fn, fn).finally(() => this.end());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Run `p` in the background: errors are logged, settle() waits for it. */
+  private track<T>(p: Promise<T>): void {
+    this.begin();
+    void p.catch((e) => this.deps.log?.(`pipeline: ${asReleasebotError(e).message}`)).finally(() => this.end());
+  }
+
+  private begin(): void {
+    this.active++;
+  }
+
+  private end(): void {
+    if (--this.active > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async transition(obs: Observation): Promise<Effect[]> {
+    if (this.closed) throw new ReleasebotError('CONFLICT', 'pipeline runner is closed');
+    const now = this.deps.clock.now();
+    const r = step(this.state, obs, now);
+    if (r.effects.length === 0 && JSON.stringify(r.state) === JSON.stringify(this.state)) return [];
+    for (const e of r.effects) {
+      if (e.type === 'decision') await this.deps.store.appendDecision(e.decision);
+      else await this.trace.started(e.request, e.attempt, now);
+    }
+    this.version = await this.deps.store.saveState(r.state, this.version);
+    this.state = r.state;
+    this.afterTransition(r.effects, now);
+    return r.effects;
+  }
+
+  private afterTransition(effects: Effect[], now: number): void {
+    for (const [key, ac] of this.running) if (!this.state.inflight[key]) ac.abort();
+    for (const e of effects) {
+      if (e.type === 'deploy') this.perform(e.request, e.attempt);
+      else this.deps.log?.(`decision ${e.decision.kind}${e.decision.buildId ? ' ' + e.decision.buildId : ''}${e.decision.stage ? ' @' + e.decision.stage : ''} by ${e.decision.actor.id}: ${e.decision.reason}`);
+    }
+    for (const l of this.listeners) l();
+    const notify = this.deps.onNotify;
+    if (!notify) return;
+    const state = this.state;
+    for (const note of progressNotes(state, effects)) {
+      this.track(toNotification(note, state, (id) => this.deps.store.getBuild(id), now).then((n) => n && notify(n)));
+    }
+  }
+
+  private perform(req: DeployRequest, attempt: number): void {
+    const ac = new AbortController();
+    this.running.set(req.key, ac);
+    const prev = this.stageTail.get(req.stage) ?? Promise.resolve();
+    this.begin();
+    const run = prev.then(() => this.execute(req, attempt, ac)).finally(() => this.end());
+    this.stageTail.set(req.stage, run.catch((e) => this.deps.log?.(`pipeline: ${asReleasebotError(e).message}`)));
+  }
+
+  private async execute(req: DeployRequest, attempt: number, ac: AbortController): Promise<void> {
+    let error: string | undefined;
+    if (!ac.signal.aborted && !this.closed) {
+      // Time inside the deployer does not count as busy for settle(): a step may wait on the clock.
+      this.end();
+      try {
+        await this.deps.deployer.deploy(req, ac.signal);
+      } catch (e) {
+        error = asReleasebotError(e).message;
+      } finally {
+        this.begin();
+      }
+    } else error = 'cancelled before it started';
+    this.running.delete(req.key);
+    // A closed runner stands for a dead process: nothing is recorded, and start() performs the step again.
+    if (this.closed) return;
+    if (ac.signal.aborted) error = `cancelled (a rollback replaced it): ${error ?? 'it had finished'}`;
+    const final = error === undefined || ac.signal.aborted || attempt > this.state.retry!.retries;
+    await this.trace.ended(req, attempt, this.deps.clock.now(), error, final);
+    if (error === undefined) this.deps.log?.(`${req.kind} ${req.key} succeeded`);
+    const obs: Observation = error === undefined ? { type: 'deploy_succeeded', key: req.key } : { type: 'deploy_failed', key: req.key, error, retryable: true };
+    await this.observe(obs);
+  }
+
+  /** Builds the store accepted but the state never saw (the process died in between). */
+  private async recoverBuilds(): Promise<void> {
+    const stored = await this.deps.store.listBuilds({ limit: 500 });
+    for (const b of stored.reverse()) {
+      if (!this.state.builds[b.id]) await this.observe({ type: 'build_received', build: { id: b.id } });
+    }
+  }
+
+  /** Steps in flight when the last process died: finish those recorded as succeeded, perform the rest again. */
+  private async recoverInflight(): Promise<void> {
+    for (const entry of Object.values(this.state.inflight)) {
+      const recorded = await this.trace.get(entry.request);
+      if (recorded?.outcome === 'succeeded') await this.observe({ type: 'deploy_succeeded', key: entry.request.key });
+      else this.perform(entry.request, entry.attempt);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    const tickMs = this.deps.tickMs ?? 1000;
+    while (!this.closed) {
+      await this.deps.clock.sleep(tickMs);
+      if (this.closed) return;
+      await this.tick().catch((e) => this.deps.log?.(`pipeline tick: ${asReleasebotError(e).message}`));
+    }
+  }
+}
