@@ -31,7 +31,8 @@ function decisionsChart(parent, d) {
   const bars = uPlot.paths.bars({ size: [0.6, 40] });
   const opts = {
     width: Math.max(320, Math.min(1100, parent.clientWidth - 24)), height: 220,
-    scales: { x: { time: true } },
+    // Fixed x range: with one bucket uPlot would otherwise stretch the axis over years.
+    scales: { x: { time: true, range: () => [d.buckets[0].start / 1000 - d.bucketMs / 1000, d.buckets.at(-1).start / 1000 + d.bucketMs / 1000] } },
     series: [{ label: 'time' },
       { label: 'bot interventions', stroke: '#0b4f9c', fill: 'rgba(11,79,156,0.35)', paths: bars },
       { label: 'human decisions', stroke: '#a40016', fill: 'rgba(164,0,22,0.35)', paths: bars },

@@ -1,0 +1,55 @@
+/**
+ * Regenerates screenshots of the main UI pages into docs/screenshots/ (board, event, build, history).
+ *
+ *   npx tsx scripts/screenshots.ts                 # starts the demo (or the UI fixture if there is no demo)
+ *   npx tsx scripts/screenshots.ts --url http://127.0.0.1:8080   # an instance that is already running
+ *
+ * Needs Debian's chromium at /usr/bin/chromium (or CHROMIUM=path).
+ */
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, startUiTarget, type UiTarget } from '../test/ui-target.js';
+
+const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
+
+async function firstHref(page: Page, selector: string): Promise<string | null> {
+  return page.locator(selector).first().getAttribute('href', { timeout: 60_000 }).catch(() => null);
+}
+
+async function main(): Promise<void> {
+  const urlArg = process.argv.indexOf('--url');
+  const target: UiTarget | null = urlArg > 0 ? null : await startUiTarget(Number(process.env.SPEED ?? 30));
+  const base = urlArg > 0 ? process.argv[urlArg + 1] : target!.url;
+  mkdirSync(OUT, { recursive: true });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+    // Let a few builds enter the pipeline and an event open before taking pictures.
+    await page.goto(`${base}/`);
+    await page.locator('.lane .build-card[data-build]').nth(1).waitFor({ timeout: 90_000 });
+    await page.screenshot({ path: `${OUT}board.png`, fullPage: true });
+    await page.goto(`${base}/events`);
+    const ev = await firstHref(page, 'tr[data-event] a[href^="/events/"]');
+    if (ev) {
+      await page.goto(base + ev);
+      await page.locator('figure.chart canvas').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: `${OUT}event.png`, fullPage: true });
+    } else console.warn('no event yet: event.png not regenerated');
+    await page.goto(`${base}/history`);
+    await page.locator('tr[data-build]').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: `${OUT}history.png`, fullPage: true });
+    const build = await firstHref(page, 'tr[data-build] a');
+    if (build) {
+      await page.goto(base + build);
+      await page.locator('table.waterfall, .muted').first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: `${OUT}build.png`, fullPage: true });
+    }
+    console.log(`screenshots written to ${OUT} (from ${target?.kind ?? base})`);
+  } finally {
+    await browser.close();
+    await target?.close();
+  }
+}
+
+await main();
