@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../clock/clock.js';
 import type { Build } from '../domain/build.js';
@@ -93,8 +96,9 @@ describe('PipelineRunner', () => {
     await store.close();
   });
 
-  it('resumes after a crash without repeating a finished step', async () => {
-    const store = await createStore('sqlite::memory:');
+  it('resumes after a crash without repeating a finished step (SQLite file, reopened)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rb-runner-')), 'state.db');
+    let store = await createStore(`sqlite:${file}`);
     const clock = new ManualClock(0);
     const deployed: string[] = [];
     const first = rig(store, clock, deployed);
@@ -107,6 +111,8 @@ describe('PipelineRunner', () => {
     assert.equal(interrupted.length, 1);
     const doneBefore = [...deployed];
     await first.runner.close(); // the process dies
+    await store.close();
+    store = await createStore(`sqlite:${file}`);
 
     const second = rig(store, clock, deployed);
     await second.runner.start({ loop: false });

@@ -216,7 +216,7 @@ export class PipelineRunner implements PipelineControl {
 
   /** Builds the store accepted but the state never saw (the process died in between). */
   private async recoverBuilds(): Promise<void> {
-    const stored = await this.deps.store.listBuilds({ limit: 500 });
+    const stored = await this.deps.store.listBuilds({ limit: 200 });
     for (const b of stored.reverse()) {
       if (!this.state.builds[b.id]) await this.observe({ type: 'build_received', build: { id: b.id } });
     }

@@ -86,3 +86,20 @@ describe('initialState', () => {
     });
   }
 });
+
+describe('pruneBuilds (via step)', () => {
+  it('keeps the state small but keeps every build a stage still refers to', async () => {
+    const { pruneBuilds } = await import('./prune.js');
+    const d = new ReducerDriver(initialState([stage('only')]));
+    for (let i = 1; i <= 30; i++) {
+      d.observe({ type: 'build_received', build: { id: `b${i}` } });
+      d.succeedAll();
+      d.at(d.now + 31 * S);
+    }
+    assert.equal(Object.values(d.state.builds).filter((b) => b.status === 'completed').length, 30);
+    const s = structuredClone(d.state);
+    pruneBuilds(s, 5);
+    assert.deepEqual(Object.keys(s.builds).sort(), ['b26', 'b27', 'b28', 'b29', 'b30']);
+    assert.equal(s.slots[0].lastGoodBuildId, 'b30');
+  });
+});

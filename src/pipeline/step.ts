@@ -28,6 +28,7 @@
  * - **Deploy failures:** a retryable failure is retried after `backoffSeconds * 2^(attempt-1)` until
  *   `retries` extra attempts are used (same idempotency key, higher `attempt`); then the stage is `failed`
  *   and the pipeline holds with the reason.
+ * - **Size:** only the newest finished builds stay in the state (`pruneBuilds`); the store keeps them all.
  * - **Effects:** `deploy` effects carry an idempotency key (`inflight` tracks them until a result
  *   arrives; a result for an unknown key is ignored). Every promote, enqueue, supersede, hold, stop,
  *   resume, rollback, taint, deploy_failed and complete is a `decision` effect with a stable id, actor
@@ -40,6 +41,7 @@ import { deployFailed, deploySucceeded } from './deploy-result.js';
 import { DEFAULT_RETRY, Draft } from './draft.js';
 import { holdOrStop, receiveBuild, resume, setBlock } from './hold.js';
 import type { Observation } from './observation.js';
+import { pruneBuilds } from './prune.js';
 import { rollback } from './rollback.js';
 import type { Effect, PipelineState, RetryPolicy } from './state.js';
 
@@ -80,6 +82,7 @@ export function step(state: PipelineState, obs: Observation, now: number): StepR
   const d = new Draft(structuredClone(state), now);
   apply(d, obs);
   advance(d);
+  pruneBuilds(d.s);
   return { state: d.s, effects: d.effects };
 }
 
