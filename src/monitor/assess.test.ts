@@ -5,11 +5,12 @@ import { signal } from './test-fixtures.js';
 
 const W = 600_000;
 
-test('checkConfidence: reference normal -> high, everywhere -> low, partly -> medium, none -> unknown', () => {
+test('checkConfidence: reference normal (<= 15% breaching) -> high, everywhere -> low, partly -> medium, none -> unknown', () => {
   assert.equal(checkConfidence({ series: 10, breaching: 0 }), 'high');
   assert.equal(checkConfidence({ series: 10, breaching: 5 }), 'low');
   assert.equal(checkConfidence({ series: 10, breaching: 9 }), 'low');
   assert.equal(checkConfidence({ series: 10, breaching: 2 }), 'medium');
+  assert.equal(checkConfidence({ series: 20, breaching: 3 }), 'high', 'a few noisy reference series do not lower it');
   assert.equal(checkConfidence({ series: 0, breaching: 0 }), 'unknown');
   assert.equal(checkConfidence(undefined), 'unknown');
 });

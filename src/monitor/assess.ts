@@ -9,6 +9,8 @@ import type { RuleKind } from '../detect/verdict.js';
 
 /** Reference series breaching at this share or more means "it breaches everywhere". */
 export const EVERYWHERE_SHARE = 0.5;
+/** Up to this share of reference series may breach (their own noise) and the deploy still looks like the cause. */
+export const NOISE_SHARE = 0.15;
 /** A z-score at least this many times the threshold in force is a large magnitude. */
 export const LARGE_Z_FACTOR = 2;
 /** Z-score breaches on this many checks at once make a siren a fire regardless of magnitude. */
@@ -50,8 +52,9 @@ export function severityRank(s: Severity): number {
 export function checkConfidence(reference: { series: number; breaching: number } | undefined): CheckConfidence {
   // No comparison group (the whole fleet runs the change, or series carry no scope labels): cannot tell.
   if (!reference || reference.series === 0) return 'unknown';
-  if (reference.breaching === 0) return 'high';
-  if (reference.breaching / reference.series >= EVERYWHERE_SHARE) return 'low';
+  const share = reference.breaching / reference.series;
+  if (share <= NOISE_SHARE) return 'high';
+  if (share >= EVERYWHERE_SHARE) return 'low';
   return 'medium';
 }
 

@@ -28,6 +28,22 @@ export interface DeployCheckOutcome {
 
 type Counts = { series: number; breaching: number };
 
+/**
+ * An anomaly breach that counts for deploy judgement. The default detector alarms on how unusual
+ * a point is for its series, with no absolute floor; before the bot stops or rolls back a deploy
+ * the point must also be at least `detector.threshold` standard deviations out.
+ */
+export function countsAsAnomaly(check: CheckConfig, v: Verdict): boolean {
+  if (v.kind !== 'breach') return false;
+  if (v.rule !== 'default') return true;
+  return v.z !== undefined && Math.abs(v.z) >= check.detector.threshold;
+}
+
+/** Minimum in-scope series breaching at once for a check to signal: one noisy series is not the build, when it runs on several. */
+export function neededInScope(inScope: number): number {
+  return Math.min(2, inScope);
+}
+
 function countRef(list: SeriesJudgement[], pick: (j: SeriesJudgement) => Verdict | undefined): Counts {
   let series = 0;
   let breaching = 0;
@@ -108,8 +124,10 @@ export function deployCheckOutcome(
   const out: DeployCheckOutcome = { ...base, inScope: inScope.length, reference: reference.length };
   if (inScope.length === 0) return { ...out, missing: 'no series in scope' };
   if (inScope.every((j) => j.recentSamples === 0)) return { ...out, missing: 'no recent samples in scope' };
-  const refAnomaly = countRef(reference, (j) => j.anomaly);
+  const refAnomaly = countRef(reference, (j) => (j.anomaly.kind === 'breach' && !countsAsAnomaly(check, j.anomaly) ? { ...j.anomaly, kind: 'pass' } : j.anomaly));
   const refThreshold = countRef(reference, (j) => j.threshold);
+  const anomalous = inScope.filter((j) => countsAsAnomaly(check, j.anomaly));
+  const together = anomalous.length >= neededInScope(inScope.length);
   for (const j of inScope) {
     const mk = (verdict: Verdict, ref: Counts): Signal => {
       const s: Signal = { check: check.name, labels: j.labels, inScope: true, at: now, verdict, reference: ref };
@@ -117,7 +135,7 @@ export function deployCheckOutcome(
       if (l) s.links = l;
       return s;
     };
-    if (j.anomaly.kind === 'breach') {
+    if (together && countsAsAnomaly(check, j.anomaly)) {
       // Why: a breach that happened at the same time yesterday or last week is the season (the 2 pm spike).
       if (j.seasonalRepeat) out.seasonalRepeats++;
       else out.signals.push(mk(j.anomaly, refAnomaly));

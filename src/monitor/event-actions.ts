@@ -14,7 +14,7 @@ export const MONITOR_ACTOR: Actor = { kind: 'bot', id: 'monitor' };
 interface ActionDeps {
   config: Config;
   store: Store;
-  pipeline: { observe(obs: Observation): Promise<void> };
+  pipeline: { observe(obs: Observation): Promise<unknown> };
   notify: (n: Notification) => void;
   log?: (line: string) => void;
 }

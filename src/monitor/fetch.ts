@@ -32,7 +32,7 @@ export const DEFAULT_STEP_MS = 15_000;
 export interface CheckData {
   /** Covers [now - span, now], span = max(baseline + window, dynamic window when dynamic). */
   current: Series[];
-  /** For `dynamic: seasonal`: the same span one day and seven days earlier. */
+  /** The same span one day and seven days earlier. */
   dayAgo?: Series[];
   weekAgo?: Series[];
 }
@@ -60,7 +60,8 @@ export async function fetchCheck(fetcher: WindowFetcher, check: CheckConfig, now
   const windowMs = checkSpanMs(check);
   const range = (offsetMs: number) => fetcher.get({ query: check.query, nowMs: now, windowMs, offsetMs });
   try {
-    if (check.dynamic !== 'seasonal') return { ok: true, data: { current: await range(0) } };
+    // Every check gets the seasonal windows: seasonal thresholds average them, and an anomaly that
+    // repeats at the same time a day or a week earlier is the season, not the deploy (judge.ts).
     const [current, dayAgo, weekAgo] = await Promise.all([range(0), range(DAY_MS), range(7 * DAY_MS)]);
     return { ok: true, data: { current, dayAgo, weekAgo } };
   } catch (err) {

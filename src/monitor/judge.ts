@@ -21,7 +21,7 @@ export interface SeriesJudgement extends CheckResult {
 export interface JudgeOptions {
   /** Points of the judged window before this time are ignored (they predate the deploy). */
   judgeFrom?: number;
-  /** Replay anomaly breaches on the seasonal windows (only for `dynamic: seasonal` checks). */
+  /** Replay anomaly breaches on the seasonal windows (when given). */
   seasonalReplay?: boolean;
 }
 
@@ -104,7 +104,7 @@ export function judgeSeries(
     opts.judgeFrom !== undefined && opts.judgeFrom > windowStart ? maskRange(series, windowStart, opts.judgeFrom) : series;
   const result = evaluateCheck(checkInput(check, samples, now, seasonal));
   const j: SeriesJudgement = { labels: series.labels, recentSamples: countFinite(samples, windowStart, now), ...result };
-  if (opts.seasonalReplay && check.dynamic === 'seasonal' && seasonal && result.anomaly.kind === 'breach') {
+  if (opts.seasonalReplay && seasonal && result.anomaly.kind === 'breach') {
     j.seasonalRepeat = repeatsSeasonally(check, now, seasonal);
   }
   return j;

@@ -20,7 +20,7 @@ import { deploysInProgress } from './scope.js';
 /** The pipeline as the monitor needs it: its state, observations, and the shared actions. */
 export type MonitorPipeline = PipelineActions & {
   snapshot(): PipelineState;
-  observe(obs: Observation): Promise<void>;
+  observe(obs: Observation): Promise<unknown>;
 };
 
 export interface MonitorDeps {

@@ -11,7 +11,7 @@ import type { DeployScope } from './scope.js';
 interface NoDataDeps {
   config: Config;
   store: Store;
-  pipeline: PipelineActions & { snapshot(): PipelineState; observe(obs: Observation): Promise<void> };
+  pipeline: PipelineActions & { snapshot(): PipelineState; observe(obs: Observation): Promise<unknown> };
   notify: (n: Notification) => void;
   log?: (line: string) => void;
 }
