@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import type { SimulatedFleet } from '../../src/sim/fleet.js';
+import { SimulatedFleet } from '../../src/sim/fleet.js';
 import type { FleetSeriesKey } from '../../src/sim/topology.js';
 
 /** The series a harness backfills: few enough that startup stays fast, enough to test matchers. */
@@ -27,8 +27,13 @@ function labelText(s: FleetSeriesKey, shard?: number): string {
   return `{environment="${s.environment}",tier="${s.tier}",az="${s.az}"${shardLabel}}`;
 }
 
-function shardList(spec: HistorySpec): (number | undefined)[] {
-  return spec.shards ? Array.from({ length: spec.shards }, (_, i) => i) : [undefined];
+/**
+ * Shards as (label value, fleet) pairs. Each shard has its own seed: identical copies would
+ * compress unrealistically well and make byte counts meaningless.
+ */
+function shardList(spec: HistorySpec): { shard?: number; fleet: SimulatedFleet }[] {
+  if (!spec.shards) return [{ fleet: spec.fleet }];
+  return Array.from({ length: spec.shards }, (_, shard) => ({ shard, fleet: shard === 0 ? spec.fleet : new SimulatedFleet({ seed: spec.fleet.seed * 7919 + shard }) }));
 }
 
 /**
@@ -46,9 +51,9 @@ export function openMetricsByDay(spec: HistorySpec): { day: number; text: string
     for (const metric of metrics) {
       lines.push(`# TYPE ${metric} gauge`);
       for (const s of spec.series.filter((x) => x.metric === metric)) {
-        for (const shard of shardList(spec)) {
+        for (const { shard, fleet } of shardList(spec)) {
           const name = metric + labelText(s, shard);
-          for (let t = alignUp(from, spec.stepMs); t <= to; t += spec.stepMs) lines.push(`${name} ${spec.fleet.valueAt(s, t)} ${t / 1000}`);
+          for (let t = alignUp(from, spec.stepMs); t <= to; t += spec.stepMs) lines.push(`${name} ${fleet.valueAt(s, t)} ${t / 1000}`);
         }
       }
     }
@@ -62,10 +67,10 @@ export function openMetricsByDay(spec: HistorySpec): { day: number; text: string
 export function* exposition(spec: HistorySpec, linesPerChunk = 200_000): Generator<string> {
   let lines: string[] = [];
   for (const s of spec.series) {
-    for (const shard of shardList(spec)) {
+    for (const { shard, fleet } of shardList(spec)) {
       const name = s.metric + labelText(s, shard);
       for (let t = alignUp(spec.startMs, spec.stepMs); t <= spec.endMs; t += spec.stepMs) {
-        lines.push(`${name} ${spec.fleet.valueAt(s, t)} ${t}`);
+        lines.push(`${name} ${fleet.valueAt(s, t)} ${t}`);
         if (lines.length >= linesPerChunk) {
           yield lines.join('\n') + '\n';
           lines = [];
