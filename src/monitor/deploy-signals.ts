@@ -44,12 +44,23 @@ export function neededInScope(inScope: number): number {
   return Math.min(2, inScope);
 }
 
-function countRef(list: SeriesJudgement[], pick: (j: SeriesJudgement) => Verdict | undefined): Counts {
+/**
+ * False for a verdict on a series below the check's minimum volume: it passes because it has too
+ * little traffic to show anything, so it says nothing about whether a problem is everywhere.
+ */
+function comparable(check: CheckConfig, v: Verdict): boolean {
+  const min = check.detector.minVolume;
+  if (min === undefined || min <= 0) return true;
+  const level = Math.max(Math.abs(v.mean ?? 0), Math.abs(v.value ?? 0));
+  return level >= min;
+}
+
+function countRef(check: CheckConfig, list: SeriesJudgement[], pick: (j: SeriesJudgement) => Verdict | undefined): Counts {
   let series = 0;
   let breaching = 0;
   for (const j of list) {
     const v = pick(j);
-    if (!v || (v.kind !== 'pass' && v.kind !== 'breach')) continue;
+    if (!v || (v.kind !== 'pass' && v.kind !== 'breach') || !comparable(check, v)) continue;
     series++;
     if (v.kind === 'breach') breaching++;
   }
@@ -124,8 +135,8 @@ export function deployCheckOutcome(
   const out: DeployCheckOutcome = { ...base, inScope: inScope.length, reference: reference.length };
   if (inScope.length === 0) return { ...out, missing: 'no series in scope' };
   if (inScope.every((j) => j.recentSamples === 0)) return { ...out, missing: 'no recent samples in scope' };
-  const refAnomaly = countRef(reference, (j) => (j.anomaly.kind === 'breach' && !countsAsAnomaly(check, j.anomaly) ? { ...j.anomaly, kind: 'pass' } : j.anomaly));
-  const refThreshold = countRef(reference, (j) => j.threshold);
+  const refAnomaly = countRef(check, reference, (j) => (j.anomaly.kind === 'breach' && !countsAsAnomaly(check, j.anomaly) ? { ...j.anomaly, kind: 'pass' } : j.anomaly));
+  const refThreshold = countRef(check, reference, (j) => j.threshold);
   const anomalous = inScope.filter((j) => countsAsAnomaly(check, j.anomaly));
   const together = anomalous.length >= neededInScope(inScope.length);
   for (const j of inScope) {
