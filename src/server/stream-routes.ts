@@ -6,10 +6,12 @@ import { pipelineView } from './pipeline-view.js';
 
 /** Transitions closer together than this are sent as one snapshot (the demo runs hundreds a minute). */
 const COALESCE_MS = 100;
+/** Wall-clock period of snapshots while a bake is in progress. */
+const PROGRESS_MS = 1000;
 
 /**
- * `GET /api/stream`: server-sent events. A `snapshot` event (the `GET /api/pipeline` body) on connect
- * and after every pipeline transition, and a comment heartbeat every `heartbeatMs` so proxies keep the
+ * `GET /api/stream`: server-sent events. A `snapshot` event (the `GET /api/pipeline` body) on connect,
+ * after every pipeline transition and every second while a build bakes, and a comment heartbeat every `heartbeatMs` so proxies keep the
  * connection open and clients notice a dead server.
  */
 export function registerStreamRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -50,10 +52,15 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: ServerContext): 
     };
     const unsubscribe = ctx.pipeline.subscribe(schedule);
     const heartbeat = setInterval(() => res.write(`: heartbeat ${ctx.clock.now()}\n\n`), ctx.heartbeatMs);
+    // Bake bars move with time, not only with transitions: refresh every second while something bakes.
+    const progress = setInterval(() => {
+      if (ctx.pipeline.snapshot().slots.some((sl) => sl.phase === 'baking')) schedule();
+    }, PROGRESS_MS);
     res.on('close', () => {
       closed = true;
       unsubscribe();
       clearInterval(heartbeat);
+      clearInterval(progress);
       if (timer) clearTimeout(timer);
       open.delete(res);
       ctx.metrics.sseClients.dec();
