@@ -37,7 +37,7 @@ export function defaultDemoConfig(): Config {
     metrics: { type: 'simulated', seed: 1 },
     monitor: { tick: '30s', groupingWindow: '10m', quietPeriod: '15m' },
     checks: [
-      { name: 'error_rate', query: 'http_errors_rate', direction: 'up', static: 0.05, dynamic: 'seasonal' },
+      { name: 'error_rate', query: 'http_errors_rate', direction: 'up', static: 20, dynamic: 'seasonal' },
       { name: 'latency_p95', query: 'http_latency_p95_ms', direction: 'up', static: 800, dynamic: 'dynamic' },
       { name: 'request_rate', query: 'http_requests_rate', direction: 'both' },
       { name: 'request_rate_drop', query: 'http_requests_rate', direction: 'down', static: 1 },

@@ -1,0 +1,113 @@
+import type { Clock } from '../clock/clock.js';
+import type { Config } from '../config/schema.js';
+import { createMetricsSource } from '../metrics/create-source.js';
+import type { MetricsSource } from '../metrics/source.js';
+import { Monitor } from '../monitor/monitor.js';
+import { createNotifiers } from '../notify/create-notifiers.js';
+import type { Notification } from '../notify/notification.js';
+import { Outbox } from '../notify/outbox.js';
+import { createSlackClient } from '../notify/slack.js';
+import { createDeployer, retryPolicyOf } from '../pipeline/create-deployer.js';
+import type { DeployRequest } from '../pipeline/deployer.js';
+import { PipelineRunner } from '../pipeline/runner.js';
+import { buildServer, type ReleasebotServer } from '../server/app.js';
+import { registerSlackActions } from '../server/slack-actions.js';
+import { SimulatedFleet } from '../sim/fleet.js';
+import { createStore } from '../store/create.js';
+import type { Store } from '../store/store.js';
+
+export interface AppOptions {
+  config: Config;
+  /** The clock everything runs on (virtual in the demo, system time in `serve`). */
+  clock: Clock;
+  /** Operational log lines. */
+  log: (line: string) => void;
+  /** Where the console notifier writes (the demo's terminal view, or the log). */
+  write?: (line: string) => void;
+  /** Clock for outbox retry waits; a real workspace wants wall time even when the pipeline runs virtual. */
+  outboxClock?: Clock;
+}
+
+/** The whole bot, wired: store, pipeline runner, deployer, metrics, monitor, notifiers, HTTP server. */
+export interface App {
+  config: Config;
+  clock: Clock;
+  store: Store;
+  runner: PipelineRunner;
+  monitor: Monitor;
+  outbox: Outbox;
+  source: MetricsSource;
+  server: ReleasebotServer;
+  /** The simulated fleet, when metrics or the deployer are simulated. */
+  fleet?: SimulatedFleet;
+  /** Start the loops and listen; resolves with the UI's URL. */
+  start(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Applies a successful simulated deploy step to the simulated fleet, so metrics follow the builds. */
+function fleetHook(fleet: SimulatedFleet, clock: Clock) {
+  return (req: DeployRequest): void => {
+    const at = clock.now();
+    if (req.kind === 'deploy') {
+      fleet.setDeployment({ environment: req.environment, tier: req.tier, azs: req.azs, percent: req.percent, buildId: req.targetBuildId ?? req.buildId, at });
+    } else {
+      fleet.rollback({ environment: req.environment, tier: req.tier, azs: req.azs, buildId: req.buildId, targetBuildId: req.targetBuildId, at });
+    }
+  };
+}
+
+/**
+ * Builds every component from the configuration. Dependencies are passed in, never built inside
+ * the components, so the demo, `serve` and the tests wire the same code differently only here.
+ */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config, clock, log } = opts;
+  const simulated = config.metrics.type === 'simulated' || config.deployer.type === 'simulated';
+  const fleet = simulated ? new SimulatedFleet({ seed: config.metrics.type === 'simulated' ? config.metrics.seed : 1, clock }) : undefined;
+  const store = await createStore(config.store.url);
+  const slackClient = config.notify.slack ? createSlackClient(config.notify.slack) : undefined;
+  const notifiers = createNotifiers(config.notify, { store, slackClient, write: opts.write ?? log, log });
+  const outbox = new Outbox({ store, clock: opts.outboxClock ?? clock, notifiers, log });
+  const notify = (n: Notification): void => void outbox.enqueue(n);
+  const deployer = createDeployer(config.deployer, { clock, onDeployed: fleet ? fleetHook(fleet, clock) : undefined });
+  const stages = config.pipeline.stages.map((s) => ({ name: s.name, environment: s.environment, tier: s.tier, azs: s.azs, percent: s.percent, bakeSeconds: s.bake }));
+  const runner = new PipelineRunner({
+    store, deployer, clock, stages, retry: retryPolicyOf(config.deployer), onNotify: notify, log, tickMs: config.pipeline.tick * 1000,
+  });
+  const source = createMetricsSource(config.metrics, { clock, fleet });
+  const monitor = new Monitor({ config, source, clock, store, pipeline: runner, notify, log });
+  const slack = config.notify.slack;
+  const server = buildServer({
+    config: config.server,
+    store,
+    pipeline: runner,
+    charts: monitor,
+    clock,
+    registerExtra: slack && slackClient
+      ? (app) => registerSlackActions(app, {
+          signingSecret: slack.signingSecret, actions: runner, store, clock, slack: slackClient,
+          allowedUsers: slack.allowedUsers, allowedGroups: slack.allowedGroups, log,
+          onEventChanged: (e) => notify({ type: 'event', key: `event:${e.id}:ack:${e.acknowledgedBy ?? ''}`, event: e, shadow: false }),
+        })
+      : undefined,
+  });
+  const abort = new AbortController();
+  const loops: Promise<void>[] = [];
+  return {
+    config, clock, store, runner, monitor, outbox, source, server, fleet,
+    async start() {
+      await runner.start();
+      loops.push(monitor.run(abort.signal), outbox.run(abort.signal));
+      const address = await server.listen({ host: config.server.host, port: config.server.port });
+      return address.replace('[::1]', 'localhost');
+    },
+    async close() {
+      abort.abort();
+      await server.close();
+      await runner.close();
+      await Promise.race([Promise.allSettled(loops), new Promise((r) => setTimeout(r, 2000))]);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { rmSync } from 'node:fs';
+import { ScaledClock, type Clock } from '../clock/clock.js';
+import type { Config } from '../config/schema.js';
+import type { Decision } from '../domain/pipeline.js';
+import type { PipelineState } from '../pipeline/state.js';
+import { createApp, type App } from './create-app.js';
+import { demoScenario, type ScenarioStep } from './scenario.js';
+
+/** The demo's simulated start: 13:20 UTC, so the fleet's daily 14:00 spike happens during the run. */
+export const DEMO_START = Date.UTC(2026, 2, 10, 13, 20, 0);
+/** Give up (and fail) if the scenario has not settled after this much simulated time. */
+const DEMO_LIMIT_MS = 12 * 3600_000;
+
+export interface DemoOptions {
+  config: Config;
+  speed: number;
+  exitWhenDone: boolean;
+  log: (line: string) => void;
+  /** Receives console-notifier lines (Slack-less messages). */
+  write: (line: string) => void;
+  clock?: Clock;
+}
+
+/** The summary `--exit-when-done --json` prints. */
+export interface DemoSummary {
+  builds: number;
+  reachedProduction: number;
+  rolledBack: number;
+  tainted: number;
+  superseded: number;
+  events: Array<{ id: string; buildId: string; stage: string; severity: string; confidence: string; action?: string; summary: string }>;
+  decisions: Array<Pick<Decision, 'at' | 'kind' | 'reason' | 'buildId' | 'stage'> & { actor: string }>;
+  /** Which scripted builds were bad, and the furthest stage index each reached. */
+  badBuilds: Array<{ id: string; status: string; furthestStage: string }>;
+  simulatedMinutes: number;
+}
+
+function settled(state: PipelineState, expected: number): boolean {
+  const builds = Object.values(state.builds);
+  if (builds.length < expected) return false;
+  const busy = builds.some((b) => b.status === 'queued' || b.status === 'in_pipeline');
+  return !busy && Object.keys(state.inflight).length === 0;
+}
+
+/** Runs the scripted builds and the outside incident against the app's simulated fleet. */
+async function drive(app: App, steps: ScenarioStep[], signal: AbortSignal): Promise<void> {
+  const fleet = app.fleet;
+  if (!fleet) throw new Error('demo: the demo needs simulated metrics or a simulated deployer (a simulated fleet)');
+  for (const step of steps) {
+    const wait = step.at - app.clock.now();
+    if (wait > 0) await app.clock.sleep(wait);
+    if (signal.aborted) return;
+    if (step.kind === 'build') {
+      // Badness is a property of the build: it shows wherever the build runs.
+      if (step.bad) fleet.markBadBuild(step.build.id, { metrics: ['http_errors_rate', 'http_latency_p95_ms'], factor: 6 });
+      await app.runner.submitBuild({ ...step.build, receivedAt: new Date(app.clock.now()).toISOString() });
+    } else {
+      fleet.addIncident({ start: step.at, end: step.at + step.durationMs, metrics: step.metrics as never, factor: step.factor });
+    }
+  }
+}
+
+/** Builds the summary from what the store and the pipeline say. */
+export async function summarise(app: App, steps: ScenarioStep[]): Promise<DemoSummary> {
+  const state = app.runner.snapshot();
+  const builds = Object.values(state.builds);
+  const decisions = await app.store.listDecisions({ limit: 10_000 });
+  const events = await app.store.listEvents({ limit: 1000 });
+  const count = (s: string) => builds.filter((b) => b.status === s).length;
+  const bad = steps.filter((s): s is Extract<ScenarioStep, { kind: 'build' }> => s.kind === 'build' && s.bad);
+  return {
+    builds: builds.length,
+    reachedProduction: count('completed'),
+    rolledBack: decisions.filter((d) => d.kind === 'rollback').length,
+    tainted: count('tainted'),
+    superseded: count('superseded'),
+    events: events.map((e) => ({ id: e.id, buildId: e.buildId, stage: e.stage, severity: e.severity, confidence: e.confidence, action: e.action, summary: e.summary })),
+    decisions: decisions.map((d) => ({ at: d.at, kind: d.kind, actor: `${d.actor.kind}:${d.actor.id}`, reason: d.reason, buildId: d.buildId, stage: d.stage })),
+    badBuilds: bad.map((s) => {
+      const b = state.builds[s.build.id];
+      return { id: s.build.id, status: b?.status ?? 'unknown', furthestStage: b && b.stageIndex >= 0 ? state.stages[b.stageIndex].name : '-' };
+    }),
+    simulatedMinutes: Math.round((app.clock.now() - DEMO_START) / 60_000),
+  };
+}
+
+/**
+ * Runs the demo: a fresh SQLite store, the simulated fleet and deployer, the real runner, monitor,
+ * notifiers and server, and the scripted builds. With `exitWhenDone` it resolves with the summary
+ * once every build has settled; otherwise it keeps serving until `signal` aborts.
+ */
+export async function runDemo(opts: DemoOptions, signal: AbortSignal, onStarted: (app: App, url: string) => void): Promise<DemoSummary> {
+  const storeUrl = opts.config.store.url;
+  // The demo starts from scratch each time: an old run's state would replay into this one.
+  if (storeUrl.startsWith('sqlite:') && !storeUrl.includes(':memory:')) {
+    const file = storeUrl.slice('sqlite:'.length);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  }
+  const clock = opts.clock ?? new ScaledClock(DEMO_START, opts.speed);
+  const app = await createApp({ config: opts.config, clock, log: opts.log, write: opts.write });
+  const steps = demoScenario(DEMO_START + 60_000);
+  const expected = steps.filter((s) => s.kind === 'build').length;
+  const url = await app.start();
+  onStarted(app, url);
+  const driving = drive(app, steps, signal);
+  try {
+    while (!signal.aborted) {
+      await app.clock.sleep(30_000);
+      if (opts.exitWhenDone && settled(app.runner.snapshot(), expected)) break;
+      if (opts.exitWhenDone && app.clock.now() - DEMO_START > DEMO_LIMIT_MS) {
+        throw new Error(`demo: scenario did not settle within ${DEMO_LIMIT_MS / 3600_000} simulated hours`);
+      }
+    }
+    // Aborted early (Ctrl-C): the driver may be asleep until its next step; do not wait for it.
+    if (!signal.aborted) await driving;
+    return await summarise(app, steps);
+  } finally {
+    await app.close();
+  }
+}
