@@ -17,6 +17,24 @@ async function firstHref(page: Page, selector: string): Promise<string | null> {
   return page.locator(selector).first().getAttribute('href', { timeout: 60_000 }).catch(() => null);
 }
 
+/** The newest event whose chart has a z-score band (the most telling picture), waiting up to 2 minutes. */
+async function eventWithBand(page: Page, base: string): Promise<string | null> {
+  const deadline = Date.now() + 120_000;
+  let fallback: string | null = null;
+  while (Date.now() < deadline) {
+    await page.goto(`${base}/events`);
+    await page.waitForSelector('#content table, #content p');
+    const links = await page.locator('tr[data-event] a[href^="/events/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+    fallback ??= links[0] ?? null;
+    for (const l of links) {
+      const body = (await (await fetch(`${base}/api${l}`)).json()) as { charts: Array<{ baseline?: unknown }> };
+      if (body.charts.some((c) => c.baseline)) return l;
+    }
+    await page.waitForTimeout(2000);
+  }
+  return fallback;
+}
+
 async function main(): Promise<void> {
   const urlArg = process.argv.indexOf('--url');
   const target: UiTarget | null = urlArg > 0 ? null : await startUiTarget(Number(process.env.SPEED ?? 30));
@@ -29,8 +47,7 @@ async function main(): Promise<void> {
     await page.goto(`${base}/`);
     await page.locator('.lane .build-card[data-build]').nth(1).waitFor({ timeout: 90_000 });
     await page.screenshot({ path: `${OUT}board.png`, fullPage: true });
-    await page.goto(`${base}/events`);
-    const ev = await firstHref(page, 'tr[data-event] a[href^="/events/"]');
+    const ev = await eventWithBand(page, base);
     if (ev) {
       await page.goto(base + ev);
       await page.locator('figure.chart canvas').first().waitFor({ timeout: 30_000 });

@@ -67,16 +67,24 @@ describe('web UI end to end (playwright + chromium)', { skip }, () => {
 
   it("renders an event's chart with its baseline band", async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    // In the demo an event opens once the bad build reaches a watched stage: keep looking for a while.
-    const deadline = Date.now() + 120_000;
+    // In the demo events open as builds bake; threshold-only events have no z-score baseline, so
+    // wait for one whose checks have a baseline (the bad build's), as the list page links it.
+    const deadline = Date.now() + 150_000;
     let href: string | null = null;
     while (!href && Date.now() < deadline) {
       await page.goto(`${target.url}/events`);
       await page.waitForSelector('#content table, #content p', { timeout: 10_000 });
-      href = await page.locator('tr[data-event] a[href^="/events/"]').first().getAttribute('href', { timeout: 1000 }).catch(() => null);
-      if (!href) await page.waitForTimeout(1000);
+      const links = await page.locator('tr[data-event] a[href^="/events/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+      for (const l of links) {
+        const body = (await (await fetch(target.url + '/api' + l)).json()) as { charts: Array<{ baseline?: unknown }> };
+        if (body.charts.some((c) => c.baseline)) {
+          href = l;
+          break;
+        }
+      }
+      if (!href) await page.waitForTimeout(2000);
     }
-    assert.ok(href, 'an event appeared on /events');
+    assert.ok(href, 'an event with a baselined check appeared on /events');
     await page.goto(target.url + href);
     await page.locator('figure.chart canvas').first().waitFor({ timeout: 30_000 });
     const charts = await page.$$eval('figure.chart', (fs) => fs.map((f) => ({ series: JSON.parse(f.getAttribute('data-series') ?? '[]') as string[], bands: Number(f.getAttribute('data-bands')), canvas: f.querySelector('canvas') !== null })));
