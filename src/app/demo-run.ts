@@ -28,7 +28,7 @@ export interface DemoSummary {
   rolledBack: number;
   tainted: number;
   superseded: number;
-  events: Array<{ id: string; buildId: string; stage: string; severity: string; confidence: string; action?: string; summary: string }>;
+  events: Array<{ id: string; buildId: string; stage: string; openedAt: number; severity: string; confidence: string; action?: string; summary: string }>;
   decisions: Array<Pick<Decision, 'at' | 'kind' | 'reason' | 'buildId' | 'stage'> & { actor: string }>;
   /** Which scripted builds were bad, and the furthest stage index each reached. */
   badBuilds: Array<{ id: string; status: string; furthestStage: string }>;
@@ -74,7 +74,7 @@ export async function summarise(app: App, steps: ScenarioStep[]): Promise<DemoSu
     rolledBack: decisions.filter((d) => d.kind === 'rollback').length,
     tainted: count('tainted'),
     superseded: count('superseded'),
-    events: events.map((e) => ({ id: e.id, buildId: e.buildId, stage: e.stage, severity: e.severity, confidence: e.confidence, action: e.action, summary: e.summary })),
+    events: events.map((e) => ({ id: e.id, buildId: e.buildId, stage: e.stage, openedAt: e.openedAt, severity: e.severity, confidence: e.confidence, action: e.action, summary: e.summary })),
     decisions: decisions.map((d) => ({ at: d.at, kind: d.kind, actor: `${d.actor.kind}:${d.actor.id}`, reason: d.reason, buildId: d.buildId, stage: d.stage })),
     badBuilds: bad.map((s) => {
       const b = state.builds[s.build.id];

@@ -66,7 +66,7 @@ export function demoScenario(start: number, opts: { builds?: number; gapMs?: num
     });
   }
   steps.push({
-    at: opts.incidentAt ?? start + Math.round((count - 1.5) * gap),
+    at: opts.incidentAt ?? start + Math.round((count - 0.5) * gap),
     kind: 'incident',
     durationMs: 10 * 60_000,
     factor: 4,
