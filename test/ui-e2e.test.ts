@@ -108,6 +108,8 @@ describe('web UI end to end (playwright + chromium)', { skip }, () => {
     await page.getByText(/Refused: log in to rollback/).waitFor({ timeout: 10_000 });
     assert.ok(!['tainted', 'rolled_back'].includes(await buildStatus(target.url, victim)), 'nothing rolled back without login');
 
+    const me = (await (await fetch(`${target.url}/api/me`)).json()) as { loginForm: boolean };
+    assert.ok(me.loginForm, `the ${target.kind} has no UI user: configure server.ui.users with ${target.user.name} / RELEASEBOT_DEMO_PASSWORD`);
     await page.getByRole('link', { name: 'Log in' }).first().click();
     await page.getByLabel('Name').fill(target.user.name);
     await page.getByLabel('Password').fill(target.user.password);
