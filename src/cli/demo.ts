@@ -81,7 +81,7 @@ export function registerDemo(program: Command): void {
           },
           abort.signal,
           (app, url) => {
-            info(`releasebot UI: ${url}`);
+            info(`releasebot UI: ${url}  (log in as demo / releasebot-demo to act)`);
             if (!json) stopView = startView(app, url, tty, messages);
           },
         );

@@ -30,7 +30,12 @@ export function slackLikeStages(): StageInput[] {
  */
 export function defaultDemoConfig(): Config {
   return configSchema.parse({
-    server: { host: '127.0.0.1', port: 8080 },
+    server: {
+      host: '127.0.0.1',
+      port: 8080,
+      // The demo's login for actions in the UI (printed in the demo banner). Never use these for real.
+      ui: { users: [{ name: 'demo', password: 'releasebot-demo' }] },
+    },
     store: { url: 'sqlite:./.releasebot/releasebot.db' },
     pipeline: { tick: '5s', stages: slackLikeStages() },
     deployer: { type: 'simulated', stepSeconds: '20s' },
