@@ -55,7 +55,7 @@ export async function evaluateChecks(config: Config, source: MetricsSource, at: 
   const fetcher = directFetcher(source, DEFAULT_STEP_MS);
   const checks: EvaluateOutput['checks'] = [];
   for (const check of config.checks) {
-    const f = await fetchCheck(fetcher, check, at);
+    const f = await fetchCheck(fetcher, check, at, { seasonal: true });
     if (!f.ok) {
       checks.push({ name: check.name, series: [], error: `${f.error.code}: ${f.error.message}` });
       continue;

@@ -4,7 +4,7 @@ import type { Labels, Signal } from '../domain/events.js';
 import type { Verdict } from '../detect/verdict.js';
 import type { PipelineState } from '../pipeline/state.js';
 import type { Series } from '../metrics/source.js';
-import type { CheckFetch } from './fetch.js';
+import type { CheckData, CheckFetch } from './fetch.js';
 import { labelsKey } from './fetch.js';
 import { judgeSeries, seasonalIndex, type SeriesJudgement } from './judge.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
@@ -22,6 +22,8 @@ export interface DeployCheckOutcome {
   missing?: string;
   /** Anomaly breaches dropped because they repeat at the same time a day or a week ago. */
   seasonalRepeats: number;
+  /** Anomaly breaches were found but the seasonal windows were not fetched: fetch them and judge again. */
+  needsSeasonal?: boolean;
   inScope: number;
   reference: number;
 }
@@ -37,6 +39,32 @@ export function countsAsAnomaly(check: CheckConfig, v: Verdict): boolean {
   if (v.kind !== 'breach') return false;
   if (v.rule !== 'default') return true;
   return v.z !== undefined && Math.abs(v.z) >= check.detector.threshold;
+}
+
+/** A reference series deviates when the average of its span is this many sigmas out in the check's direction. */
+export const REFERENCE_MEAN_Z = 2;
+
+/**
+ * Whether a reference series deviates over (from, now]: the average of that span against its own
+ * baseline mean and sigma, in the check's direction. Not its detector's alarm: the default detector
+ * alarms at the onset of an episode only, and an incident that began before the deploy is still
+ * everywhere; and an average, so one noisy scrape in a small reference group does not look like one.
+ */
+function deviation(check: CheckConfig, series: Series, v: Verdict, from: number, now: number): Verdict {
+  if ((v.kind !== 'pass' && v.kind !== 'breach') || v.mean === undefined || !(v.std !== undefined && v.std > 0)) return v;
+  let sum = 0;
+  let n = 0;
+  for (let i = series.timestamps.length - 1; i >= 0 && series.timestamps[i] > from; i--) {
+    const x = series.values[i];
+    if (series.timestamps[i] <= now && Number.isFinite(x)) {
+      sum += x;
+      n++;
+    }
+  }
+  if (n === 0) return { ...v, kind: 'inconclusive' };
+  const z = (sum / n - v.mean) / v.std;
+  const directed = check.direction === 'up' ? z : check.direction === 'down' ? -z : Math.abs(z);
+  return { ...v, kind: directed >= REFERENCE_MEAN_Z ? 'breach' : 'pass' };
 }
 
 /** Minimum in-scope series breaching at once for a check to signal: one noisy series is not the build, when it runs on several. */
@@ -87,23 +115,34 @@ function links(check: CheckConfig, deploy: TrackedDeploy, labels: Labels, now: n
 }
 
 /**
- * Judges every series of every fetched check once, at `now`, without regard to any deploy
- * (the reference verdicts). Keyed by check name, then by label set.
+ * The deploy-independent verdicts on one check's series at `now`, computed on first use and kept
+ * for the tick: reference series are judged only when an in-scope breach needs the comparison.
  */
-export function judgeAll(checks: CheckConfig[], fetched: Map<string, CheckFetch>, now: number): Map<string, Map<string, { series: Series; j: SeriesJudgement }>> {
-  const out = new Map<string, Map<string, { series: Series; j: SeriesJudgement }>>();
-  for (const check of checks) {
-    const f = fetched.get(check.name);
-    if (!f || !f.ok) continue;
-    const idx = seasonalIndex(f.data);
-    const m = new Map<string, { series: Series; j: SeriesJudgement }>();
-    for (const s of f.data.current) {
-      const k = labelsKey(s.labels);
-      m.set(k, { series: s, j: judgeSeries(check, s, now, { dayAgo: idx.dayAgo.get(k), weekAgo: idx.weekAgo.get(k) }) });
-    }
-    out.set(check.name, m);
+export class CheckJudgements {
+  private readonly memo = new Map<string, SeriesJudgement>();
+  private readonly idx: ReturnType<typeof seasonalIndex>;
+  constructor(
+    readonly check: CheckConfig,
+    readonly data: CheckData,
+    readonly now: number,
+  ) {
+    this.idx = seasonalIndex(data);
   }
-  return out;
+  /** The series with their label keys, in result order. */
+  series(): Array<{ key: string; series: Series }> {
+    return this.data.current.map((series) => ({ key: labelsKey(series.labels), series }));
+  }
+  seasonalOf(key: string): { dayAgo?: Series; weekAgo?: Series } {
+    return { dayAgo: this.idx.dayAgo.get(key), weekAgo: this.idx.weekAgo.get(key) };
+  }
+  get(key: string, series: Series): SeriesJudgement {
+    let j = this.memo.get(key);
+    if (!j) {
+      j = judgeSeries(this.check, series, this.now, this.seasonalOf(key));
+      this.memo.set(key, j);
+    }
+    return j;
+  }
 }
 
 /**
@@ -114,31 +153,39 @@ export function judgeAll(checks: CheckConfig[], fetched: Map<string, CheckFetch>
 export function deployCheckOutcome(
   check: CheckConfig,
   fetch: CheckFetch | undefined,
-  judged: Map<string, { series: Series; j: SeriesJudgement }> | undefined,
   state: PipelineState,
   deploy: TrackedDeploy,
   now: number,
   names: ScopeLabelNames,
 ): DeployCheckOutcome {
   const base: DeployCheckOutcome = { check: check.name, signals: [], seasonalRepeats: 0, inScope: 0, reference: 0 };
-  if (!fetch || !fetch.ok || !judged) return { ...base, missing: fetch && !fetch.ok ? `${fetch.error.code}: ${fetch.error.message}` : 'not fetched' };
+  if (!fetch || !fetch.ok) return { ...base, missing: fetch && !fetch.ok ? `${fetch.error.code}: ${fetch.error.message}` : 'not fetched' };
+  const judged = new CheckJudgements(check, fetch.data, now);
   const place = placer(state, deploy, names);
-  const idx = seasonalIndex(fetch.data);
+  const masked = deploy.deployAt > now - check.detector.window * 1000;
   const inScope: SeriesJudgement[] = [];
-  const reference: SeriesJudgement[] = [];
-  for (const [k, { series, j }] of judged) {
+  const referenceSeries: Array<{ key: string; series: Series }> = [];
+  for (const { key, series } of judged.series()) {
     const p = place(series.labels);
-    if (p === 'reference') reference.push(j);
+    if (p === 'reference') referenceSeries.push({ key, series });
     if (p !== 'in') continue;
-    inScope.push(judgeSeries(check, series, now, { dayAgo: idx.dayAgo.get(k), weekAgo: idx.weekAgo.get(k) }, { judgeFrom: deploy.deployAt, seasonalReplay: true }));
+    const plain = masked ? undefined : judged.get(key, series);
+    // Why: the plain verdict is the same judgement when the whole window is after the deploy.
+    if (plain && plain.anomaly.kind !== 'breach') inScope.push(plain);
+    else inScope.push(judgeSeries(check, series, now, judged.seasonalOf(key), { judgeFrom: deploy.deployAt, seasonalReplay: true }));
   }
-  const out: DeployCheckOutcome = { ...base, inScope: inScope.length, reference: reference.length };
+  const out: DeployCheckOutcome = { ...base, inScope: inScope.length, reference: referenceSeries.length };
   if (inScope.length === 0) return { ...out, missing: 'no series in scope' };
   if (inScope.every((j) => j.recentSamples === 0)) return { ...out, missing: 'no recent samples in scope' };
-  const refAnomaly = countRef(check, reference, (j) => (j.anomaly.kind === 'breach' && !countsAsAnomaly(check, j.anomaly) ? { ...j.anomaly, kind: 'pass' } : j.anomaly));
-  const refThreshold = countRef(check, reference, (j) => j.threshold);
+  const breaching = inScope.some((j) => j.anomaly.kind === 'breach' || j.threshold?.kind === 'breach');
+  // Reference verdicts matter only for confidence, i.e. only when something in scope breaches.
+  const reference = breaching ? referenceSeries.map(({ key, series }) => ({ series, j: judged.get(key, series) })) : [];
+  const from = Math.max(deploy.deployAt, now - check.detector.window * 1000);
+  const refAnomaly = countRef(check, reference.map((r) => ({ ...r.j, anomaly: deviation(check, r.series, r.j.anomaly, from, now) })), (j) => j.anomaly);
+  const refThreshold = countRef(check, reference.map((r) => r.j), (j) => j.threshold);
   const anomalous = inScope.filter((j) => countsAsAnomaly(check, j.anomaly));
   const together = anomalous.length >= neededInScope(inScope.length);
+  if (together && anomalous.length > 0 && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
   for (const j of inScope) {
     const mk = (verdict: Verdict, ref: Counts): Signal => {
       const s: Signal = { check: check.name, labels: j.labels, inScope: true, at: now, verdict, reference: ref };

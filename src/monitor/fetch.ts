@@ -53,19 +53,34 @@ export function alignDown(t: number, stepMs: number): number {
 }
 
 /**
- * Fetches one check's series (and seasonal windows). Never throws: a failing backend or a
- * rejected query comes back as `{ ok: false }` so the caller can treat it as no data.
+ * Fetches one check's series; with `seasonal` (always for `dynamic: seasonal`) also the windows a
+ * day and a week earlier. Never throws: a failing backend or a rejected query comes back as
+ * `{ ok: false }` so the caller can treat it as no data.
  */
-export async function fetchCheck(fetcher: WindowFetcher, check: CheckConfig, now: number): Promise<CheckFetch> {
+export async function fetchCheck(fetcher: WindowFetcher, check: CheckConfig, now: number, opts: { seasonal?: boolean } = {}): Promise<CheckFetch> {
   const windowMs = checkSpanMs(check);
   const range = (offsetMs: number) => fetcher.get({ query: check.query, nowMs: now, windowMs, offsetMs });
   try {
-    // Every check gets the seasonal windows: seasonal thresholds average them, and an anomaly that
-    // repeats at the same time a day or a week earlier is the season, not the deploy (judge.ts).
+    // Seasonal thresholds average the past windows; anomaly breaches are replayed on them (an
+    // anomaly that repeats at the same time a day or a week earlier is the season, judge.ts).
+    if (!opts.seasonal && check.dynamic !== 'seasonal') return { ok: true, data: { current: await range(0) } };
     const [current, dayAgo, weekAgo] = await Promise.all([range(0), range(DAY_MS), range(7 * DAY_MS)]);
     return { ok: true, data: { current, dayAgo, weekAgo } };
   } catch (err) {
     return { ok: false, error: asReleasebotError(err) };
+  }
+}
+
+/** Adds the seasonal windows to data fetched without them (fetched only when a breach needs replaying). */
+export async function withSeasonal(fetcher: WindowFetcher, check: CheckConfig, now: number, f: CheckFetch): Promise<CheckFetch> {
+  if (!f.ok || f.data.dayAgo) return f;
+  const windowMs = checkSpanMs(check);
+  try {
+    const [dayAgo, weekAgo] = await Promise.all([DAY_MS, 7 * DAY_MS].map((offsetMs) => fetcher.get({ query: check.query, nowMs: now, windowMs, offsetMs })));
+    return { ok: true, data: { ...f.data, dayAgo, weekAgo } };
+  } catch {
+    // Without the past windows the breach simply is not recognised as seasonal (empty, not absent: no retry loop).
+    return { ok: true, data: { ...f.data, dayAgo: [], weekAgo: [] } };
   }
 }
 

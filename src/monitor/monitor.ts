@@ -9,9 +9,9 @@ import type { PipelineState } from '../pipeline/state.js';
 import type { Store } from '../store/store.js';
 import type { ChartProvider, CheckChart } from './chart.js';
 import { chartsForEvent } from './charts.js';
-import { deployCheckOutcome, judgeAll, type DeployCheckOutcome, type TrackedDeploy } from './deploy-signals.js';
+import { deployCheckOutcome, type DeployCheckOutcome, type TrackedDeploy } from './deploy-signals.js';
 import { addSignals, closeIfQuiet, type EventTiming } from './events.js';
-import { DEFAULT_STEP_MS, fetchCheck, type CheckFetch, type WindowFetcher } from './fetch.js';
+import { DEFAULT_STEP_MS, fetchCheck, withSeasonal, type CheckFetch, type WindowFetcher } from './fetch.js';
 import { WindowCache } from '../metrics/window-cache.js';
 import { EventActions } from './event-actions.js';
 import { NoDataTracker } from './no-data.js';
@@ -100,12 +100,16 @@ export class Monitor implements ChartProvider {
     const signalsByDeploy = new Map<string, Signal[]>();
     if (deploys.length > 0) {
       const fetched = await this.fetchAll(now);
-      const judged = judgeAll(this.deps.config.checks, fetched, now);
       for (const d of deploys) {
         const key = deployKey(d.buildId, d.stage);
         const signals: Signal[] = [];
         for (const check of this.deps.config.checks) {
-          const o = deployCheckOutcome(check, fetched.get(check.name), judged.get(check.name), state, d, now, this.deps.config.scopeLabels);
+          const names = this.deps.config.scopeLabels;
+          let o = deployCheckOutcome(check, fetched.get(check.name), state, d, now, names);
+          if (o.needsSeasonal) {
+            fetched.set(check.name, await withSeasonal(this.fetcher, check, now, fetched.get(check.name)!));
+            o = deployCheckOutcome(check, fetched.get(check.name), state, d, now, names);
+          }
           report.outcomes.push({ deploy: key, ...o });
           signals.push(...o.signals);
           await this.noData.observe(d, check.name, o.missing, now);

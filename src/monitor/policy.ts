@@ -33,7 +33,7 @@ const VERBS: Record<MonitorAction, string> = {
 
 /**
  * Maps an open event's severity and confidence to actions.
- * - rollback: severity in `policy.rollback`, unless confidence is low;
+ * - rollback: severity in `policy.rollback` with high confidence (medium: stop and offer instead);
  * - stop: severity in `policy.stop`, unless confidence is low or the build is rolled back anyway;
  * - offer_rollback: severity in `policy.offerRollback`, unless confidence is low or it rolls back;
  * - hold: severity in any of hold/stop/rollback/offerRollback (never promote past an open event);
@@ -49,9 +49,12 @@ export function decideEventActions(event: Pick<DeployEvent, 'severity' | 'confid
     const rollback = policy.rollback.includes(sev);
     const stop = policy.stop.includes(sev);
     const offer = policy.offerRollback.includes(sev);
-    if (!low && rollback) acts.add('rollback');
-    if (!low && stop && !rollback) acts.add('stop');
-    if (!low && offer && !rollback) acts.add('offer_rollback');
+    // Why: the bot rolls back on its own only when it is sure the deploy did it (siren and fire
+    // always are); a severity below siren in policy.rollback with medium confidence stops and offers instead.
+    const auto = rollback && event.confidence === 'high';
+    if (auto) acts.add('rollback');
+    if (!low && (stop || (rollback && !auto)) && !auto) acts.add('stop');
+    if (!low && (offer || (rollback && !auto)) && !auto) acts.add('offer_rollback');
     if (policy.hold.includes(sev) || stop || rollback || offer) acts.add('hold');
     if (policy.page.includes(sev) || (low && (rollback || stop || offer))) acts.add('page');
   }
