@@ -46,7 +46,10 @@ const start = Date.parse('2026-06-01T00:00:00Z'); // a Monday
 const end = start + days * DAY;
 const wall0 = Date.now();
 
-const rig = await SimRig.create({ start, seed });
+// `--rollback blue,fire` runs a variant policy (rollback still needs high confidence).
+const rollbackArg = process.argv.indexOf('--rollback');
+const policy = rollbackArg >= 0 ? { rollback: process.argv[rollbackArg + 1].split(',') as Severity[] } : {};
+const rig = await SimRig.create({ start, seed, config: { policy } });
 
 // The script: builds every 20-40 min, 10% of them carrying a bad change; one outside incident a day.
 const arrivals: Array<{ at: number; id: string; bad: boolean }> = [];
@@ -137,6 +140,7 @@ const bySeverity = Object.fromEntries((['white', 'blue', 'red', 'siren', 'fire']
 const report = {
   seed,
   days,
+  policy: rig.config.policy,
   builds: buildsSeen.length,
   completedToProduction: Object.values(state.builds).filter((b) => b.status === 'completed').length,
   badChanges: changes.length,

@@ -43,6 +43,14 @@ test('a bad build in canary is rolled back automatically before production', asy
     assert.ok(back - exposed <= 5 * MIN, `rolled back ${(back - exposed) / MIN} min after exposure`);
     const events = await r.store.listEvents({});
     assert.equal(events[0].action, 'rollback');
+    const charts = await r.monitor.chartsForEvent(events[0].id);
+    assert.ok(charts.length >= 2, 'one chart per breaching check');
+    for (const c of charts) {
+      assert.ok(c.series.some((s) => s.inScope) && c.series.some((s) => !s.inScope));
+      assert.ok(c.baseline && c.baseline.upper[0] > c.baseline.mean[0] && c.baseline.lower[0] < c.baseline.mean[0]);
+      assert.equal(c.deployAt, events[0].deployAt);
+      assert.ok(c.breachAt! >= c.deployAt!);
+    }
     const notes = r.notes.filter((n) => n.type === 'event');
     assert.ok(notes.length >= 1);
     assert.equal(new Set(notes.map((n) => n.key)).size, notes.length, 'notification keys are unique per revision');
