@@ -3,7 +3,8 @@
  * of 15 s samples (plus the judged 5 min) and 3 h seasonal windows one day and one week ago.
  * Compares a full evaluation (evaluateCheck) with a plain single-pass Float64Array loop over the
  * same data (the memory-bandwidth floor), and measures an incremental tick (one new sample per
- * series). Run: `npm run bench` (`-- --json` for JSON).
+ * series). Times are medians of several warmed-up runs, floor and evaluation alternating.
+ * Run: `npm run bench` (`-- --json` for JSON).
  */
 import { evaluateCheck } from '../src/detect/evaluate-check.js';
 import { IncrementalCheck } from '../src/detect/incremental-check.js';
@@ -37,10 +38,20 @@ function time(f: () => number): { ms: number; sink: number } {
   return { ms: performance.now() - t0, sink };
 }
 
-function best(runs: number, f: () => number): number {
-  let ms = Infinity;
-  for (let r = 0; r < runs; r++) ms = Math.min(ms, time(f).ms);
-  return ms;
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Median time of each function over `rounds` rounds. The functions alternate within a round, so
+ * load from other processes hits the floor and the evaluation alike and the ratio stays honest.
+ */
+function medians(rounds: number, fs: Array<() => number>): number[] {
+  const times = fs.map((): number[] => []);
+  for (let r = 0; r < rounds; r++) fs.forEach((f, i) => times[i].push(time(f).ms));
+  return times.map(median);
 }
 
 function main(): void {
@@ -87,10 +98,9 @@ function main(): void {
     }
     return breaches;
   };
-  floor(); full(); tick(); // warm up the JIT
-  const floorMs = best(5, floor);
-  const fullMs = best(3, full);
-  const tickMs = best(20, tick);
+  for (let w = 0; w < 3; w++) (floor(), full(), tick()); // warm up the JIT
+  const [floorMs, fullMs] = medians(9, [floor, full]);
+  const [tickMs] = medians(21, [tick]);
   const out = {
     series: SERIES,
     samplesPerSeries: TODAY + 2 * PERIOD,

@@ -1,15 +1,20 @@
 import type { CheckInput, CheckResult } from './check.js';
 import type { Verdict } from './verdict.js';
 import { resolveGuards } from './guards.js';
-import { validateSamples } from './series-stats.js';
-import { zscoreVerdict } from './zscore.js';
-import { thresholdVerdict } from './threshold.js';
+import { lowerBound, validateSamples } from './series-stats.js';
+import { judgeWindow } from './zscore.js';
+import { thresholdFromMeans } from './threshold.js';
 import { defaultVerdict } from './default-detector.js';
+import { fusedPass } from './fused-pass.js';
 
 /**
  * Judges one series of one check at `now`: the anomaly rule (`detector.type`: `zscore` = the seed
  * rule, `default` = the default detector) and, when a static threshold or dynamic mode is set, the
  * threshold rule. Pure: no I/O, no clock. Malformed input yields `error` verdicts, never a throw.
+ *
+ * Today's samples are read once (`fusedPass`): the z-score baseline, the dynamic history and the
+ * judged window's average come from the same pass. The results equal `zscoreVerdict` and
+ * `thresholdVerdict` computed separately (tested), at close to the cost of one plain loop.
  */
 export function evaluateCheck(input: CheckInput): CheckResult {
   const problem = validateSamples(input.samples);
@@ -23,17 +28,32 @@ export function evaluateCheck(input: CheckInput): CheckResult {
   const guards = resolveGuards(d);
   const baselineMs = d.baseline * 1000;
   const windowMs = d.window * 1000;
-  const anomaly: Verdict =
-    d.type === 'zscore'
-      ? zscoreVerdict(input.samples, input.now, { baselineMs, windowMs, threshold: d.threshold, direction: input.direction, guards })
-      : defaultVerdict(input.samples, input.now, { baselineMs, windowMs, direction: input.direction, guards });
+  const dynamicMs = input.dynamicWindowSeconds * 1000;
+  const { samples: s, now } = input;
+  const ts = s.timestamps;
+  // The same bounds as indexRange: half-open on the left, so baseline and window never share a point.
+  const end = lowerBound(ts, now - windowMs + 1e-9);
+  const windowEnd = lowerBound(ts, now + 1e-9);
+  const zscore = d.type === 'zscore';
+  const dynamic = wantsThreshold && input.dynamic !== 'off';
+  const stats = fusedPass(s.values, {
+    // Why: an empty range where a rule does not need it, so the pass reads only what is used.
+    baseStart: zscore ? lowerBound(ts, now - windowMs - baselineMs + 1e-9) : end,
+    dynStart: dynamic ? lowerBound(ts, now - windowMs - dynamicMs + 1e-9) : end,
+    end,
+    windowEnd: wantsThreshold ? windowEnd : end,
+  });
+  const direction = input.direction;
+  const anomaly: Verdict = zscore
+    ? judgeWindow(s.values, end, windowEnd, stats.baseline.mean, stats.baseline.std, stats.baseline.count, { threshold: d.threshold, direction, guards }, 'zscore')
+    : defaultVerdict(s, now, { baselineMs, windowMs, direction, guards });
   if (!wantsThreshold) return { anomaly };
-  const threshold = thresholdVerdict(input.samples, input.now, {
+  const threshold = thresholdFromMeans(stats.window, stats.dynamic, {
     static: input.static,
     mode: input.dynamic,
     windowMs,
-    dynamicWindowMs: input.dynamicWindowSeconds * 1000,
-    direction: input.direction,
+    dynamicWindowMs: dynamicMs,
+    direction,
     minSamples: guards.minSamples,
     seasonal: input.seasonal,
   });

@@ -1,4 +1,5 @@
 import type { Samples } from './check.js';
+import { finiteMean } from './fused-pass.js';
 
 /** Count, mean and (population) standard deviation of the finite values in a range. */
 export interface RangeStats {
@@ -74,16 +75,6 @@ export function validateSamples(s: Samples): string | undefined {
 /** Count and mean of the finite values of the samples with `from < t <= to` (one cheap pass, no squares). */
 export function rangeMean(s: Samples, from: number, to: number): { count: number; mean: number } {
   const [a, b] = indexRange(s, from, to);
-  const v = s.values;
-  let n = 0;
-  let sum = 0;
-  for (let i = a; i < b; i++) {
-    const x = v[i];
-    // NaN and +-Infinity are gaps and broken scrapes, skipped.
-    if (Number.isFinite(x)) {
-      sum += x;
-      n++;
-    }
-  }
-  return { count: n, mean: n > 0 ? sum / n : NaN };
+  // NaN and +-Infinity are gaps and broken scrapes, skipped (one cheap loop, no squares).
+  return finiteMean(s.values, a, b);
 }

@@ -29,10 +29,28 @@ export interface ThresholdParams {
  * `both` above it (a single level has no sensible two-sided meaning).
  */
 export function thresholdVerdict(s: Samples, now: number, p: ThresholdParams): Verdict {
-  const rule = p.mode === 'off' ? 'static' : p.mode;
   const judged = rangeMean(s, now - p.windowMs, now);
+  const end = now - p.windowMs;
+  // Why only when dynamic: the static rule needs no history, so do not read it.
+  const history = p.mode === 'off' ? { count: 0, mean: NaN } : rangeMean(s, end - p.dynamicWindowMs, end);
+  return thresholdFromMeans(judged, history, p);
+}
+
+/** Count and mean of the finite values of a range. */
+export interface RangeMean {
+  count: number;
+  mean: number;
+}
+
+/**
+ * The threshold rule from precomputed averages: `judged` over (now-window, now] and `history`
+ * over (now-window-dynamic, now-window] (ignored when `mode` is `off`). Lets `evaluateCheck`
+ * take both from its single fused pass; `thresholdVerdict` is the straightforward equivalent.
+ */
+export function thresholdFromMeans(judged: RangeMean, history: RangeMean, p: ThresholdParams): Verdict {
+  const rule = p.mode === 'off' ? 'static' : p.mode;
   if (judged.count === 0) return { kind: 'inconclusive', rule, reason: 'no samples in the judged window' };
-  const level = levelOf(s, now, p);
+  const level = levelOf(history, p);
   if (level.kind === 'none') return { kind: 'inconclusive', rule, reason: level.reason, value: judged.mean };
   const down = p.direction === 'down';
   const breach = down ? judged.mean < level.level : judged.mean > level.level;
@@ -45,13 +63,11 @@ export function thresholdVerdict(s: Samples, now: number, p: ThresholdParams): V
 type Level = { kind: 'level'; level: number; average?: number; what: string } | { kind: 'none'; reason: string };
 
 /** The level in force, or why there is none. */
-function levelOf(s: Samples, now: number, p: ThresholdParams): Level {
+function levelOf(today: RangeMean, p: ThresholdParams): Level {
   if (p.mode === 'off') {
     if (p.static === undefined) return { kind: 'none', reason: 'no static threshold configured' };
     return { kind: 'level', level: p.static, what: 'static threshold' };
   }
-  const end = now - p.windowMs;
-  const today = rangeMean(s, end - p.dynamicWindowMs, end);
   if (today.count < p.minSamples) {
     return { kind: 'none', reason: `history has ${today.count} samples, need ${p.minSamples}` };
   }
