@@ -14,7 +14,7 @@ function runDemo(args: string[]): Promise<{ code: number | null; stdout: string;
   return new Promise((resolve) => {
     // A scratch working directory: the demo's SQLite file goes under ./.releasebot/ there.
     const cwd = mkdtempSync(join(tmpdir(), 'rb-demo-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'demo', ...args], {
+    const child = spawn(process.execPath, [join(root, 'bin/releasebot.js'), 'demo', ...args], {
       cwd,
       env: { ...process.env, NODE_OPTIONS: '' },
     });
