@@ -98,7 +98,8 @@ for (const a of arrivals) {
   for (const c of changes) {
     if (c.closed) continue;
     const status = rig.runner.snapshot().builds;
-    if ([...c.builds].every((b) => status[b]?.status === 'tainted' || status[b]?.status === 'rolled_back' || status[b]?.status === 'completed')) c.closed = true;
+    const final = new Set(['tainted', 'rolled_back', 'completed', 'superseded']);
+    if ([...c.builds].every((b) => final.has(status[b]?.status ?? ''))) c.closed = true;
   }
   const live = changes.filter((c) => !c.closed);
   if (a.bad) {

@@ -48,4 +48,6 @@ export interface DeployEvent {
   revision?: number;
   /** When the deploy reached the stage (the start of what the event judges). */
   deployAt?: number;
+  /** Whether the anomaly magnitude is large (max |z| at least twice the threshold) when severity was last set. */
+  large?: boolean;
 }

@@ -44,6 +44,24 @@ export function countsAsAnomaly(check: CheckConfig, v: Verdict): boolean {
 /** A reference series deviates when the average of its span is this many sigmas out in the check's direction. */
 export const REFERENCE_MEAN_Z = 2;
 
+/** Average of the finite values with from < t <= to, and how many there were. */
+function spanMean(series: Series, from: number, to: number): { mean: number; n: number } {
+  let sum = 0;
+  let n = 0;
+  for (let i = series.timestamps.length - 1; i >= 0 && series.timestamps[i] > from; i--) {
+    const x = series.values[i];
+    if (series.timestamps[i] <= to && Number.isFinite(x)) {
+      sum += x;
+      n++;
+    }
+  }
+  return { mean: n > 0 ? sum / n : NaN, n };
+}
+
+function directed(check: CheckConfig, z: number): number {
+  return check.direction === 'up' ? z : check.direction === 'down' ? -z : Math.abs(z);
+}
+
 /**
  * Whether a reference series deviates over (from, now]: the average of that span against its own
  * baseline mean and sigma, in the check's direction. Not its detector's alarm: the default detector
@@ -52,19 +70,37 @@ export const REFERENCE_MEAN_Z = 2;
  */
 function deviation(check: CheckConfig, series: Series, v: Verdict, from: number, now: number): Verdict {
   if ((v.kind !== 'pass' && v.kind !== 'breach') || v.mean === undefined || !(v.std !== undefined && v.std > 0)) return v;
-  let sum = 0;
-  let n = 0;
-  for (let i = series.timestamps.length - 1; i >= 0 && series.timestamps[i] > from; i--) {
-    const x = series.values[i];
-    if (series.timestamps[i] <= now && Number.isFinite(x)) {
-      sum += x;
-      n++;
-    }
-  }
-  if (n === 0) return { ...v, kind: 'inconclusive' };
-  const z = (sum / n - v.mean) / v.std;
-  const directed = check.direction === 'up' ? z : check.direction === 'down' ? -z : Math.abs(z);
-  return { ...v, kind: directed >= REFERENCE_MEAN_Z ? 'breach' : 'pass' };
+  const m = spanMean(series, from, now);
+  if (m.n === 0) return { ...v, kind: 'inconclusive' };
+  return { ...v, kind: directed(check, (m.mean - v.mean) / v.std) >= REFERENCE_MEAN_Z ? 'breach' : 'pass' };
+}
+
+/** Post-deploy points needed before their average alone can breach (1 minute at 15 s). */
+export const SHIFT_MIN_POINTS = 4;
+
+/**
+ * The deploy's own question, asked directly: is the average since the deploy at least
+ * `detector.threshold` baseline sigmas away? The default detector's alarm is tuned for unlabelled
+ * streams and goes quiet for a while after any big episode (an outside incident), so a bad build
+ * deployed just after one would pass unseen. Returns a breach verdict, or undefined.
+ */
+export function postDeployShift(check: CheckConfig, series: Series, v: Verdict, from: number, now: number, dayAgo?: Series): Verdict | undefined {
+  if ((v.kind !== 'pass' && v.kind !== 'breach') || v.mean === undefined || !(v.std !== undefined && v.std > 0)) return undefined;
+  const m = spanMean(series, from, now);
+  if (m.n < SHIFT_MIN_POINTS || !comparable(check, { ...v, value: m.mean })) return undefined;
+  const z = (m.mean - v.mean) / v.std;
+  if (directed(check, z) < check.detector.threshold) return undefined;
+  return { kind: 'breach', rule: v.rule, reason: `average since the deploy ${m.mean.toPrecision(3)} is ${z.toFixed(1)} sigma from the baseline ${v.mean.toPrecision(3)}`, value: m.mean, mean: v.mean, std: v.std, z, threshold: check.detector.threshold };
+}
+
+/** True when the same shift happened over the same span a day earlier (the daily spike). */
+export function shiftRepeatsSeasonally(check: CheckConfig, dayAgo: Series | undefined, v: Verdict, from: number, now: number): boolean {
+  if (!dayAgo || v.std === undefined || !(v.std > 0)) return false;
+  const d = 86_400_000;
+  const span = spanMean(dayAgo, from - d, now - d);
+  const base = spanMean(dayAgo, now - d - (check.detector.window + check.detector.baseline) * 1000, now - d - check.detector.window * 1000);
+  if (span.n === 0 || base.n === 0) return false;
+  return directed(check, (span.mean - base.mean) / v.std) >= check.detector.threshold / 2;
 }
 
 /** Minimum in-scope series breaching at once for a check to signal: one noisy series is not the build, when it runs on several. */
@@ -164,11 +200,13 @@ export function deployCheckOutcome(
   const place = placer(state, deploy, names);
   const masked = deploy.deployAt > now - check.detector.window * 1000;
   const inScope: SeriesJudgement[] = [];
+  const inScopeSeries: Array<{ key: string; series: Series }> = [];
   const referenceSeries: Array<{ key: string; series: Series }> = [];
   for (const { key, series } of judged.series()) {
     const p = place(series.labels);
     if (p === 'reference') referenceSeries.push({ key, series });
     if (p !== 'in') continue;
+    inScopeSeries.push({ key, series });
     const plain = masked ? undefined : judged.get(key, series);
     // Why: the plain verdict is the same judgement when the whole window is after the deploy.
     if (plain && plain.anomaly.kind !== 'breach') inScope.push(plain);
@@ -177,10 +215,20 @@ export function deployCheckOutcome(
   const out: DeployCheckOutcome = { ...base, inScope: inScope.length, reference: referenceSeries.length };
   if (inScope.length === 0) return { ...out, missing: 'no series in scope' };
   if (inScope.every((j) => j.recentSamples === 0)) return { ...out, missing: 'no recent samples in scope' };
+  const from = Math.max(deploy.deployAt, now - check.detector.window * 1000);
+  let shifted = false;
+  inScope.forEach((j, i) => {
+    if (countsAsAnomaly(check, j.anomaly)) return;
+    const shift = postDeployShift(check, inScopeSeries[i].series, j.anomaly, from, now);
+    if (!shift) return;
+    shifted = true;
+    const repeat = shiftRepeatsSeasonally(check, judged.seasonalOf(inScopeSeries[i].key).dayAgo, shift, from, now);
+    inScope[i] = { ...j, anomaly: shift, seasonalRepeat: repeat };
+  });
+  if (shifted && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
   const breaching = inScope.some((j) => j.anomaly.kind === 'breach' || j.threshold?.kind === 'breach');
   // Reference verdicts matter only for confidence, i.e. only when something in scope breaches.
   const reference = breaching ? referenceSeries.map(({ key, series }) => ({ series, j: judged.get(key, series) })) : [];
-  const from = Math.max(deploy.deployAt, now - check.detector.window * 1000);
   const refAnomaly = countRef(check, reference.map((r) => ({ ...r.j, anomaly: deviation(check, r.series, r.j.anomaly, from, now) })), (j) => j.anomaly);
   const refThreshold = countRef(check, reference.map((r) => r.j), (j) => j.threshold);
   const anomalous = inScope.filter((j) => countsAsAnomaly(check, j.anomaly));

@@ -96,6 +96,7 @@ export function addSignals(
       next.severity = a.severity;
       next.confidence = a.confidence;
       next.summary = a.summary;
+      next.large = a.large;
       revised = true;
     } else if (!next.summary) {
       next.summary = a.summary;

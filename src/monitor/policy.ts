@@ -1,5 +1,6 @@
 import type { PolicyConfig } from '../config/schema.js';
 import type { Confidence, DeployEvent, Severity } from '../domain/events.js';
+import { severityRank } from './assess.js';
 
 /**
  * What the bot does about an event or about missing data (pure). The rules are in
@@ -33,7 +34,8 @@ const VERBS: Record<MonitorAction, string> = {
 
 /**
  * Maps an open event's severity and confidence to actions.
- * - rollback: severity in `policy.rollback` with high confidence (medium: stop and offer instead);
+ * - rollback: severity in `policy.rollback` with high confidence, and for blue/red also a large
+ *   magnitude (otherwise: stop and offer instead);
  * - stop: severity in `policy.stop`, unless confidence is low or the build is rolled back anyway;
  * - offer_rollback: severity in `policy.offerRollback`, unless confidence is low or it rolls back;
  * - hold: severity in any of hold/stop/rollback/offerRollback (never promote past an open event);
@@ -41,7 +43,7 @@ const VERBS: Record<MonitorAction, string> = {
  *   (an outside incident needs people, not a rollback).
  * Closed events get no actions.
  */
-export function decideEventActions(event: Pick<DeployEvent, 'severity' | 'confidence' | 'status'>, policy: PolicyConfig): PolicyOutcome {
+export function decideEventActions(event: Pick<DeployEvent, 'severity' | 'confidence' | 'status' | 'large'>, policy: PolicyConfig): PolicyOutcome {
   const sev: Severity = event.severity;
   const low = event.confidence === ('low' satisfies Confidence);
   const acts = new Set<MonitorAction>();
@@ -50,8 +52,9 @@ export function decideEventActions(event: Pick<DeployEvent, 'severity' | 'confid
     const stop = policy.stop.includes(sev);
     const offer = policy.offerRollback.includes(sev);
     // Why: the bot rolls back on its own only when it is sure the deploy did it (siren and fire
-    // always are); a severity below siren in policy.rollback with medium confidence stops and offers instead.
-    const auto = rollback && event.confidence === 'high';
+    // always are); a severity below siren in policy.rollback needs high confidence and a large
+    // magnitude, otherwise it stops and offers a rollback instead.
+    const auto = rollback && event.confidence === 'high' && (severityRank(sev) >= severityRank('siren') || event.large === true);
     if (auto) acts.add('rollback');
     if (!low && (stop || (rollback && !auto)) && !auto) acts.add('stop');
     if (!low && (offer || (rollback && !auto)) && !auto) acts.add('offer_rollback');
