@@ -181,6 +181,45 @@ export class CheckJudgements {
   }
 }
 
+interface InScopeSeries {
+  key: string;
+  series: Series;
+  j: SeriesJudgement;
+}
+
+/** Sorts a check's series for one deploy and judges the in-scope ones on their post-deploy points. */
+function judgeInScope(judged: CheckJudgements, state: PipelineState, deploy: TrackedDeploy, now: number, names: ScopeLabelNames) {
+  const { check } = judged;
+  const place = placer(state, deploy, names);
+  const masked = deploy.deployAt > now - check.detector.window * 1000;
+  const inScope: InScopeSeries[] = [];
+  const reference: Array<{ key: string; series: Series }> = [];
+  for (const { key, series } of judged.series()) {
+    const p = place(series.labels);
+    if (p === 'reference') reference.push({ key, series });
+    if (p !== 'in') continue;
+    const plain = masked ? undefined : judged.get(key, series);
+    // Why: the plain verdict is the same judgement when the whole window is after the deploy.
+    const j = plain && plain.anomaly.kind !== 'breach' ? plain : judgeSeries(check, series, now, judged.seasonalOf(key), { judgeFrom: deploy.deployAt, seasonalReplay: true });
+    inScope.push({ key, series, j });
+  }
+  return { inScope, reference };
+}
+
+/** Replaces non-breaching anomaly verdicts by a post-deploy shift breach where there is one; true if any. */
+function applyShifts(judged: CheckJudgements, inScope: InScopeSeries[], from: number, now: number): boolean {
+  let shifted = false;
+  for (const s of inScope) {
+    if (countsAsAnomaly(judged.check, s.j.anomaly)) continue;
+    const shift = postDeployShift(judged.check, s.series, s.j.anomaly, from, now);
+    if (!shift) continue;
+    shifted = true;
+    const repeat = shiftRepeatsSeasonally(judged.check, judged.seasonalOf(s.key).dayAgo, shift, from, now);
+    s.j = { ...s.j, anomaly: shift, seasonalRepeat: repeat };
+  }
+  return shifted;
+}
+
 /**
  * The signals one check raises for one deploy: in-scope series are judged on points after the
  * deploy reached them (earlier points are not the build's doing); the reference group (out of
@@ -197,49 +236,27 @@ export function deployCheckOutcome(
   const base: DeployCheckOutcome = { check: check.name, signals: [], seasonalRepeats: 0, inScope: 0, reference: 0 };
   if (!fetch || !fetch.ok) return { ...base, missing: fetch && !fetch.ok ? `${fetch.error.code}: ${fetch.error.message}` : 'not fetched' };
   const judged = new CheckJudgements(check, fetch.data, now);
-  const place = placer(state, deploy, names);
-  const masked = deploy.deployAt > now - check.detector.window * 1000;
-  const inScope: SeriesJudgement[] = [];
-  const inScopeSeries: Array<{ key: string; series: Series }> = [];
-  const referenceSeries: Array<{ key: string; series: Series }> = [];
-  for (const { key, series } of judged.series()) {
-    const p = place(series.labels);
-    if (p === 'reference') referenceSeries.push({ key, series });
-    if (p !== 'in') continue;
-    inScopeSeries.push({ key, series });
-    const plain = masked ? undefined : judged.get(key, series);
-    // Why: the plain verdict is the same judgement when the whole window is after the deploy.
-    if (plain && plain.anomaly.kind !== 'breach') inScope.push(plain);
-    else inScope.push(judgeSeries(check, series, now, judged.seasonalOf(key), { judgeFrom: deploy.deployAt, seasonalReplay: true }));
-  }
+  const { inScope, reference: referenceSeries } = judgeInScope(judged, state, deploy, now, names);
   const out: DeployCheckOutcome = { ...base, inScope: inScope.length, reference: referenceSeries.length };
   if (inScope.length === 0) return { ...out, missing: 'no series in scope' };
-  if (inScope.every((j) => j.recentSamples === 0)) return { ...out, missing: 'no recent samples in scope' };
+  if (inScope.every((s) => s.j.recentSamples === 0)) return { ...out, missing: 'no recent samples in scope' };
   const from = Math.max(deploy.deployAt, now - check.detector.window * 1000);
-  let shifted = false;
-  inScope.forEach((j, i) => {
-    if (countsAsAnomaly(check, j.anomaly)) return;
-    const shift = postDeployShift(check, inScopeSeries[i].series, j.anomaly, from, now);
-    if (!shift) return;
-    shifted = true;
-    const repeat = shiftRepeatsSeasonally(check, judged.seasonalOf(inScopeSeries[i].key).dayAgo, shift, from, now);
-    inScope[i] = { ...j, anomaly: shift, seasonalRepeat: repeat };
-  });
-  if (shifted && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
-  const breaching = inScope.some((j) => j.anomaly.kind === 'breach' || j.threshold?.kind === 'breach');
+  const shifted = applyShifts(judged, inScope, from, now);
+  const anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
+  const together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
+  // Breaches are checked against the same time a day and a week earlier: fetch those windows first.
+  if ((shifted || together) && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
+  const breaching = inScope.some((s) => s.j.anomaly.kind === 'breach' || s.j.threshold?.kind === 'breach');
   // Reference verdicts matter only for confidence, i.e. only when something in scope breaches.
   const reference = breaching ? referenceSeries.map(({ key, series }) => ({ series, j: judged.get(key, series) })) : [];
   const refAnomaly = countRef(check, reference.map((r) => ({ ...r.j, anomaly: deviation(check, r.series, r.j.anomaly, from, now) })), (j) => j.anomaly);
   const refThreshold = countRef(check, reference.map((r) => r.j), (j) => j.threshold);
-  const anomalous = inScope.filter((j) => countsAsAnomaly(check, j.anomaly));
-  const together = anomalous.length >= neededInScope(inScope.length);
-  if (together && anomalous.length > 0 && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
-  for (const j of inScope) {
+  for (const { j } of inScope) {
     const mk = (verdict: Verdict, ref: Counts): Signal => {
-      const s: Signal = { check: check.name, labels: j.labels, inScope: true, at: now, verdict, reference: ref };
+      const sig: Signal = { check: check.name, labels: j.labels, inScope: true, at: now, verdict, reference: ref };
       const l = links(check, deploy, j.labels, now, names);
-      if (l) s.links = l;
-      return s;
+      if (l) sig.links = l;
+      return sig;
     };
     if (together && countsAsAnomaly(check, j.anomaly)) {
       // Why: a breach that happened at the same time yesterday or last week is the season (the 2 pm spike).
