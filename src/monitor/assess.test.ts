@@ -21,6 +21,9 @@ test('combineConfidence: unanimous high/low, otherwise medium; unknown does not 
   assert.equal(combineConfidence(['high', 'low']), 'medium');
   assert.equal(combineConfidence(['unknown']), 'medium');
   assert.equal(combineConfidence([]), 'medium');
+  // Weighted by reference size: a big reference group saying "everywhere" outweighs a tiny one saying "only here".
+  assert.equal(combineConfidence([{ confidence: 'low', weight: 15 }, { confidence: 'high', weight: 3 }]), 'low');
+  assert.equal(combineConfidence([{ confidence: 'low', weight: 6 }, { confidence: 'high', weight: 6 }]), 'medium');
 });
 
 test('severity table', () => {

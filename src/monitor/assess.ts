@@ -58,13 +58,26 @@ export function checkConfidence(reference: { series: number; breaching: number }
   return 'medium';
 }
 
-/** Combines per-check confidences: unanimous high -> high, unanimous low -> low, anything else -> medium. */
-export function combineConfidence(values: CheckConfidence[]): Confidence {
-  const known = values.filter((v): v is Confidence => v !== 'unknown');
-  if (known.length === 0) return 'medium';
-  if (known.every((v) => v === 'high')) return 'high';
-  if (known.every((v) => v === 'low')) return 'low';
-  return 'medium';
+const CONFIDENCE_SCORE: Record<Confidence, number> = { low: 0, medium: 0.5, high: 1 };
+
+/**
+ * Combines per-check confidences, each weighted by the size of its reference group (more reference
+ * series, more evidence): a weighted score >= 0.8 is high, <= 0.2 low, otherwise medium. Unknown
+ * checks do not vote; without votes, medium. Unweighted, it is "unanimous high -> high, unanimous low -> low".
+ */
+export function combineConfidence(values: Array<CheckConfidence | { confidence: CheckConfidence; weight: number }>): Confidence {
+  let sum = 0;
+  let weight = 0;
+  for (const v of values) {
+    const c = typeof v === 'string' ? v : v.confidence;
+    const w = typeof v === 'string' ? 1 : Math.max(1, v.weight);
+    if (c === 'unknown') continue;
+    sum += CONFIDENCE_SCORE[c] * w;
+    weight += w;
+  }
+  if (weight === 0) return 'medium';
+  const score = sum / weight;
+  return score >= 0.8 ? 'high' : score <= 0.2 ? 'low' : 'medium';
 }
 
 /** The severity table: white / blue / red / siren / fire. */
@@ -127,7 +140,7 @@ export function assessSignals(signals: readonly Signal[], groupingWindowMs: numb
   const anomaly = all.filter((c) => c.kind === 'anomaly');
   // Why: with any anomaly breach, threshold-only checks neither raise severity nor vote on confidence.
   const counted = anomaly.length > 0 ? anomaly : all;
-  const confidence = combineConfidence(counted.map((c) => c.confidence));
+  const confidence = combineConfidence(counted.map((c) => ({ confidence: c.confidence, weight: c.reference?.series ?? 0 })));
   const large = anomaly.some((c) => c.maxAbsZ !== undefined && c.maxAbsZ >= LARGE_Z_FACTOR * (c.zThreshold ?? defaultZThreshold));
   const severity = severityOf(anomaly.length, confidence, large);
   const what = anomaly.length === 0 ? 'threshold breaches only' : `z-score breaches on ${anomaly.length} check${anomaly.length > 1 ? 's' : ''}`;

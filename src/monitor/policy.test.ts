@@ -33,9 +33,10 @@ test('low confidence never rolls back or stops, even when the policy would: it p
     assert.equal(o.actions.includes('stop'), false, s);
     assert.equal(o.actions.includes('page'), true, s);
   }
-  assert.deepEqual(decideEventActions(ev('red', 'medium'), aggressive).actions, ['hold', 'stop', 'offer_rollback'], 'medium: stop and offer, not roll back');
+  assert.deepEqual(decideEventActions(ev('red', 'medium'), aggressive).actions, ['hold', 'offer_rollback'], 'medium: offer, not roll back');
   assert.deepEqual(decideEventActions({ ...ev('blue', 'high'), large: true }, aggressive).actions, ['hold', 'rollback']);
   assert.deepEqual(decideEventActions(ev('blue', 'high'), aggressive).actions, ['hold', 'stop', 'offer_rollback'], 'blue without a large magnitude does not roll back');
+  assert.deepEqual(decideEventActions(ev('blue', 'high'), policySchema.parse({ rollback: ['blue', 'fire'] })).actions, ['hold', 'offer_rollback']);
 });
 
 test('closed events get no actions', () => {

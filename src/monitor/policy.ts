@@ -35,7 +35,7 @@ const VERBS: Record<MonitorAction, string> = {
 /**
  * Maps an open event's severity and confidence to actions.
  * - rollback: severity in `policy.rollback` with high confidence, and for blue/red also a large
- *   magnitude (otherwise: stop and offer instead);
+ *   magnitude (otherwise a rollback is offered);
  * - stop: severity in `policy.stop`, unless confidence is low or the build is rolled back anyway;
  * - offer_rollback: severity in `policy.offerRollback`, unless confidence is low or it rolls back;
  * - hold: severity in any of hold/stop/rollback/offerRollback (never promote past an open event);
@@ -53,11 +53,11 @@ export function decideEventActions(event: Pick<DeployEvent, 'severity' | 'confid
     const offer = policy.offerRollback.includes(sev);
     // Why: the bot rolls back on its own only when it is sure the deploy did it (siren and fire
     // always are); a severity below siren in policy.rollback needs high confidence and a large
-    // magnitude, otherwise it stops and offers a rollback instead.
+    // magnitude, otherwise people get the rollback button instead.
     const auto = rollback && event.confidence === 'high' && (severityRank(sev) >= severityRank('siren') || event.large === true);
     if (auto) acts.add('rollback');
-    if (!low && (stop || (rollback && !auto)) && !auto) acts.add('stop');
-    if (!low && (offer || (rollback && !auto)) && !auto) acts.add('offer_rollback');
+    if (!low && stop && !auto) acts.add('stop');
+    if (!low && (offer || rollback) && !auto) acts.add('offer_rollback');
     if (policy.hold.includes(sev) || stop || rollback || offer) acts.add('hold');
     if (policy.page.includes(sev) || (low && (rollback || stop || offer))) acts.add('page');
   }
