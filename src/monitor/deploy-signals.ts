@@ -181,6 +181,13 @@ export class CheckJudgements {
   }
 }
 
+function hasSampleAfter(series: Series, from: number, now: number): boolean {
+  for (let i = series.timestamps.length - 1; i >= 0 && series.timestamps[i] > from; i--) {
+    if (series.timestamps[i] <= now && Number.isFinite(series.values[i])) return true;
+  }
+  return false;
+}
+
 interface InScopeSeries {
   key: string;
   series: Series;
@@ -239,7 +246,9 @@ export function deployCheckOutcome(
   const { inScope, reference: referenceSeries } = judgeInScope(judged, state, deploy, now, names);
   const out: DeployCheckOutcome = { ...base, inScope: inScope.length, reference: referenceSeries.length };
   if (inScope.length === 0) return { ...out, missing: 'no series in scope' };
-  if (inScope.every((s) => s.j.recentSamples === 0)) return { ...out, missing: 'no recent samples in scope' };
+  // Data is missing when the backend has no recent samples, not when the deploy is too recent to have any.
+  const windowStart = now - check.detector.window * 1000;
+  if (inScope.every((s) => !hasSampleAfter(s.series, windowStart, now))) return { ...out, missing: 'no recent samples in scope' };
   const from = Math.max(deploy.deployAt, now - check.detector.window * 1000);
   const shifted = applyShifts(judged, inScope, from, now);
   const anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));

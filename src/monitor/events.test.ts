@@ -48,6 +48,10 @@ test('severity never falls while open; at equal severity the latest confidence s
   assert.equal(d.event.severity, 'blue');
   assert.equal(d.event.confidence, 'low');
   assert.equal(d.revised, true);
+  // high <-> medium flicker at the same severity is not a revision.
+  const e = addSignals(c.event, D, [signal('a', 'az1', 30_000, { ref: [6, 2] })], 30_000, T, 'x')!;
+  assert.equal(e.event.confidence, 'high');
+  assert.equal(e.revised, false);
 });
 
 test('event closes after the quiet period without signals, not before', () => {
@@ -58,6 +62,13 @@ test('event closes after the quiet period without signals, not before', () => {
   assert.equal(closed.closedAt, 900_000);
   assert.equal(closed.revision, 2);
   assert.equal(closeIfQuiet(closed, 2_000_000, T), undefined);
+});
+
+test('a standing threshold breach does not keep an anomaly event open', () => {
+  let e = addSignals(undefined, D, [signal('a', 'az1', 0)], 0, T, 'e1')!.event;
+  assert.equal(e.severity, 'blue');
+  for (let t = 60_000; t <= 900_000; t += 60_000) e = addSignals(e, D, [signal('lvl', 'az1', t, { rule: 'static' })], t, T, 'x')!.event;
+  assert.equal(closeIfQuiet(e, 900_000, T)?.status, 'closed');
 });
 
 test('signals keep an event open past the grouping window', () => {

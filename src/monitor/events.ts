@@ -1,5 +1,5 @@
 import type { DeployEvent, Signal } from '../domain/events.js';
-import { assessSignals, severityRank } from './assess.js';
+import { assessSignals, isAnomalyRule, severityRank } from './assess.js';
 
 /**
  * Grouping of signals into events (pure). One event per deploy (build + stage) at a time:
@@ -48,9 +48,13 @@ function mergeSignals(existing: readonly Signal[], incoming: readonly Signal[]):
   return { signals, added };
 }
 
-/** The time of the newest signal in the event. */
+/**
+ * The time of the newest signal that keeps the event open: for an anomaly event (blue and up) only
+ * anomaly signals count, so a standing threshold breach (a level crossed all day) does not hold it open.
+ */
 export function lastSignalAt(e: DeployEvent): number {
-  return e.signals.reduce((m, s) => Math.max(m, s.at), e.openedAt);
+  const counted = e.severity === 'white' ? e.signals : e.signals.filter((s) => isAnomalyRule(s.verdict.rule));
+  return counted.reduce((m, s) => Math.max(m, s.at), e.openedAt);
 }
 
 /**
@@ -90,9 +94,11 @@ export function addSignals(
   let revised = open === undefined || added;
   if (a) {
     const rises = open === undefined || severityRank(a.severity) > severityRank(base.severity);
-    // Why: severity only rises while an event is open (actions taken are not undone), but at the
-    // same severity the latest confidence stands, so an incident that spreads is seen as such.
-    if (rises || (a.severity === base.severity && a.confidence !== base.confidence)) {
+    // Why: severity only rises while an event is open (actions taken are not undone). At the same
+    // severity a move to or from low confidence stands (an incident that spreads is seen as such);
+    // high <-> medium flicker from tick to tick is not news and would make every tick a message.
+    const lowChange = a.confidence !== base.confidence && (a.confidence === 'low' || base.confidence === 'low');
+    if (rises || (a.severity === base.severity && lowChange)) {
       next.severity = a.severity;
       next.confidence = a.confidence;
       next.summary = a.summary;
