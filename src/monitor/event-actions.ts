@@ -97,6 +97,22 @@ export class EventActions {
     }
   }
 
+  /**
+   * Lifts the monitor's own stop once the build it stopped for is rolled back (by the bot or a
+   * person): what it stopped for is gone, and the stop would otherwise wait for a person forever.
+   * A stop anyone else put there is never touched.
+   */
+  async liftResolvedStop(state: PipelineState, resume: (reason: string) => Promise<void>): Promise<void> {
+    const hold = state.hold;
+    if (!hold || hold.kind !== 'stop' || hold.actor.id !== MONITOR_ACTOR.id || hold.actor.kind !== 'bot') return;
+    const eventId = /^event (\S+):/.exec(hold.reason)?.[1];
+    const event = eventId ? await this.deps.store.getEvent(eventId) : undefined;
+    const status = event ? state.builds[event.buildId]?.status : undefined;
+    if (event && (status === 'tainted' || status === 'rolled_back')) {
+      await resume(`monitor: build ${event.buildId} that event ${event.id} stopped the pipeline for was rolled back`);
+    }
+  }
+
   private async perform(action: MonitorAction, e: DeployEvent, occupies: boolean, shadow: boolean): Promise<void> {
     const reason = `event ${e.id}: ${e.summary}`;
     if (shadow) {

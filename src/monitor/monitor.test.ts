@@ -144,3 +144,22 @@ test('missing data blocks promotion, then holds the pipeline, never rolls back',
     await r.close();
   }
 });
+
+test('the monitor lifts its own stop once the build it stopped for is rolled back by a person', async () => {
+  const r = await rig(106, 10, { policy: { stop: ['blue', 'red', 'siren', 'fire'], rollback: [] } });
+  try {
+    r.fleet.markBadBuild('bad3', { factor: 5, metrics: ['http_errors_rate', 'http_latency_p95_ms'] });
+    await r.submit('bad3');
+    await r.advanceTo(r.clock.now() + 12 * MIN);
+    const hold = r.runner.snapshot().hold;
+    assert.equal(hold?.kind, 'stop');
+    assert.equal(hold?.actor.id, 'monitor');
+    assert.equal(await r.runner.rollback('bad3', { kind: 'person', id: 'U1' }, 'looked at the graphs'), true);
+    await r.advanceTo(r.clock.now() + 2 * MIN);
+    assert.equal(r.runner.snapshot().hold, null);
+    const resumes = await decisions(r, 'resume');
+    assert.match(resumes.at(-1)!.reason, /build bad3 that event \S+ stopped the pipeline for was rolled back/);
+  } finally {
+    await r.close();
+  }
+});

@@ -13,7 +13,7 @@ import { deployCheckOutcome, type DeployCheckOutcome, type TrackedDeploy } from 
 import { addSignals, closeIfQuiet, type EventTiming } from './events.js';
 import { DEFAULT_STEP_MS, fetchCheck, withSeasonal, type CheckFetch, type WindowFetcher } from './fetch.js';
 import { WindowCache } from '../metrics/window-cache.js';
-import { EventActions } from './event-actions.js';
+import { EventActions, MONITOR_ACTOR } from './event-actions.js';
 import { NoDataTracker } from './no-data.js';
 import { deploysInProgress } from './scope.js';
 
@@ -128,6 +128,9 @@ export class Monitor implements ChartProvider {
       if (closed) await this.update(key, closed, true, state, report);
     }
     await this.actions.releaseStale(state, this.open);
+    if (!this.deps.config.policy.shadow) {
+      await this.actions.liftResolvedStop(this.deps.pipeline.snapshot(), (reason) => this.deps.pipeline.resume(MONITOR_ACTOR, reason));
+    }
     return report;
   }
 
