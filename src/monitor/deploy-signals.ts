@@ -228,6 +228,18 @@ function applyShifts(judged: CheckJudgements, inScope: InScopeSeries[], from: nu
 }
 
 /**
+ * Marks detector breaches as seasonal when the same span a day earlier deviated from that day's
+ * baseline too. The detector replay (judge.ts) catches a breach that alarmed yesterday as well; this
+ * catches the rest of the daily spike, whose alarm yesterday came at its onset, before the span judged now.
+ */
+function markSeasonalShapes(judged: CheckJudgements, inScope: InScopeSeries[], from: number, now: number): void {
+  for (const s of inScope) {
+    if (s.j.anomaly.kind !== 'breach' || s.j.seasonalRepeat) continue;
+    if (shiftRepeatsSeasonally(judged.check, judged.seasonalOf(s.key).dayAgo, s.j.anomaly, from, now)) s.j = { ...s.j, seasonalRepeat: true };
+  }
+}
+
+/**
  * The signals one check raises for one deploy: in-scope series are judged on points after the
  * deploy reached them (earlier points are not the build's doing); the reference group (out of
  * scope, not running the build) gives the "is it everywhere?" counts carried by every signal.
@@ -251,6 +263,7 @@ export function deployCheckOutcome(
   if (inScope.every((s) => !hasSampleAfter(s.series, windowStart, now))) return { ...out, missing: 'no recent samples in scope' };
   const from = Math.max(deploy.deployAt, now - check.detector.window * 1000);
   const shifted = applyShifts(judged, inScope, from, now);
+  markSeasonalShapes(judged, inScope, from, now);
   const anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
   const together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
   // Breaches are checked against the same time a day and a week earlier: fetch those windows first.
