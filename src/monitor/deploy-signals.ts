@@ -8,6 +8,7 @@ import type { CheckData, CheckFetch } from './fetch.js';
 import { labelsKey } from './fetch.js';
 import { judgeSeries, seasonalIndex, type SeriesJudgement } from './judge.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
+import { NOISE_SHARE } from './assess.js';
 
 /** A deploy in progress with the moment it reached its stage. */
 export interface TrackedDeploy extends DeployScope {
@@ -263,7 +264,6 @@ export function deployCheckOutcome(
   if (inScope.every((s) => !hasSampleAfter(s.series, windowStart, now))) return { ...out, missing: 'no recent samples in scope' };
   const from = Math.max(deploy.deployAt, now - check.detector.window * 1000);
   const shifted = applyShifts(judged, inScope, from, now);
-  markSeasonalShapes(judged, inScope, from, now);
   const anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
   const together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
   // Breaches are checked against the same time a day and a week earlier: fetch those windows first.
@@ -273,6 +273,9 @@ export function deployCheckOutcome(
   const reference = breaching ? referenceSeries.map(({ key, series }) => ({ series, j: judged.get(key, series) })) : [];
   const refAnomaly = countRef(check, reference.map((r) => ({ ...r.j, anomaly: deviation(check, r.series, r.j.anomaly, from, now) })), (j) => j.anomaly);
   const refThreshold = countRef(check, reference.map((r) => r.j), (j) => j.threshold);
+  // Why only when the reference moves too: the daily spike is everywhere; a bad build deployed at
+  // the time a bad build ran yesterday is not, and must not pass as "the season".
+  if (refAnomaly.series > 0 && refAnomaly.breaching / refAnomaly.series > NOISE_SHARE) markSeasonalShapes(judged, inScope, from, now);
   for (const { j } of inScope) {
     const mk = (verdict: Verdict, ref: Counts): Signal => {
       const sig: Signal = { check: check.name, labels: j.labels, inScope: true, at: now, verdict, reference: ref };
