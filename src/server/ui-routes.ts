@@ -10,6 +10,7 @@ const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.tmpl': 'text/html; charset=utf-8',
 };
 
 /** The UI's static files, read once at startup: a fixed list, so no request path ever reaches the file system. */
@@ -26,15 +27,33 @@ function loadAssets(): Map<string, { type: string; body: Buffer }> {
   return assets;
 }
 
-/** Page routes and the HTML shell each serves; the page's script fetches its data from the API. */
-const PAGES: Array<[string, string]> = [
-  ['/', 'board.html'],
-  ['/events', 'events.html'],
-  ['/events/:id', 'event.html'],
-  ['/builds', 'history.html'],
-  ['/builds/:id', 'build.html'],
-  ['/history', 'history.html'],
+/** A page: its title, its script module, and whether it draws charts (loads uPlot). */
+interface PageSpec {
+  title: string;
+  script: string;
+  charts?: boolean;
+}
+
+/** Page routes; each serves the one HTML shell (`page.html.tmpl`) filled in, and its script fetches data from the API. */
+const PAGES: Array<[string, PageSpec]> = [
+  ['/', { title: 'Pipeline', script: 'board' }],
+  ['/events', { title: 'Events', script: 'events' }],
+  ['/events/:id', { title: 'Event', script: 'event', charts: true }],
+  ['/builds', { title: 'History', script: 'history', charts: true }],
+  ['/builds/:id', { title: 'Build', script: 'build' }],
+  ['/history', { title: 'History', script: 'history', charts: true }],
 ];
+
+const CHART_HEAD = '<link rel="stylesheet" href="/static/uPlot.min.css">\n<script src="/static/uPlot.iife.min.js"></script>';
+
+/** Fills the page shell. Values are fixed strings from PAGES, never request data. */
+export function renderPage(template: string, page: PageSpec): Buffer {
+  const vars: Record<string, string> = { title: page.title, script: page.script, head: page.charts ? CHART_HEAD : '' };
+  return Buffer.from(template.replace(/\{\{(\w+)\}\}/g, (_m, k: string) => {
+    if (!(k in vars)) throw new Error(`page.html.tmpl: unknown placeholder {{${k}}}`);
+    return vars[k];
+  }));
+}
 
 /** Serves the web UI: pages, `/login`, and `/static/*` (the UI's own files plus uPlot). */
 export function registerUiRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -46,8 +65,9 @@ export function registerUiRoutes(app: FastifyInstance, ctx: ServerContext): void
   };
   const needsLogin = (req: FastifyRequest): boolean => ctx.auth.requireLoginForRead && ctx.auth.principalOf(req) === null;
 
-  for (const [route, file] of PAGES) {
-    const body = html(file);
+  const shell = html('page.html.tmpl').toString('utf8');
+  for (const [route, page] of PAGES) {
+    const body = renderPage(shell, page);
     app.get(route, async (req, reply) => {
       // Pages redirect to the login form rather than showing a JSON 401.
       if (needsLogin(req)) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
