@@ -2,6 +2,7 @@ import type { Direction, Verdict } from './verdict.js';
 import type { Samples } from './check.js';
 import { rangeMean } from './series-stats.js';
 import { fmt } from './zscore.js';
+import { periodMean } from './period-mean.js';
 
 /** Parameters of the threshold rules (times in ms). */
 export interface ThresholdParams {
@@ -78,7 +79,7 @@ function levelOf(today: RangeMean, p: ThresholdParams): Level {
     for (const past of [p.seasonal?.dayAgo, p.seasonal?.weekAgo]) {
       if (!past) continue;
       // Why: all samples given for a past period are its window (the caller fetched that range).
-      const st = rangeMean(past, -Infinity, Infinity);
+      const st = periodMean(past.values, past.timestamps.length);
       if (st.count > 0) {
         sum += st.mean;
         periods++;
