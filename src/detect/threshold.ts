@@ -55,10 +55,11 @@ export function thresholdFromMeans(judged: RangeMean, history: RangeMean, p: Thr
   if (level.kind === 'none') return { kind: 'inconclusive', rule, reason: level.reason, value: judged.mean };
   const down = p.direction === 'down';
   const breach = down ? judged.mean < level.level : judged.mean > level.level;
-  const numbers = { value: judged.mean, mean: level.average, threshold: level.level };
+  const value = judged.mean;
   const cmp = down ? 'below' : 'above';
-  if (breach) return { kind: 'breach', rule, reason: `average ${fmt(judged.mean)} ${cmp} ${level.what} ${fmt(level.level)}`, ...numbers };
-  return { kind: 'pass', rule, reason: `average ${fmt(judged.mean)} not ${cmp} ${level.what} ${fmt(level.level)}`, ...numbers };
+  // Numbers spelled out rather than spread (cheaper; same keys in the same order).
+  if (breach) return { kind: 'breach', rule, reason: `average ${fmt(value)} ${cmp} ${level.what} ${fmt(level.level)}`, value, mean: level.average, threshold: level.level };
+  return { kind: 'pass', rule, reason: `average ${fmt(value)} not ${cmp} ${level.what} ${fmt(level.level)}`, value, mean: level.average, threshold: level.level };
 }
 
 type Level = { kind: 'level'; level: number; average?: number; what: string } | { kind: 'none'; reason: string };

@@ -55,18 +55,20 @@ export function judgeWindow(
       worstValue = v;
     }
   }
-  const numbers = { mean, std: sigma, threshold: p.threshold };
-  if (judged === 0) return { kind: 'inconclusive', rule, reason: 'no samples in the judged window', ...numbers };
+  // Why the numbers are spelled out in each literal (not spread from one object): spreads cost a
+  // visible share of evaluating 10,000 series; the key order stays that of the former spread.
+  const threshold = p.threshold;
+  if (judged === 0) return { kind: 'inconclusive', rule, reason: 'no samples in the judged window', mean, std: sigma, threshold };
   // Why: near-zero traffic makes every blip look huge relative to a near-zero baseline.
   if (Math.abs(mean) < g.minVolume && maxAbs < g.minVolume) {
-    return { kind: 'inconclusive', rule, reason: `volume below minimum ${g.minVolume}`, value: worstValue, ...numbers };
+    return { kind: 'inconclusive', rule, reason: `volume below minimum ${g.minVolume}`, value: worstValue, mean, std: sigma, threshold };
   }
   const z = zOf(worstValue, mean, sigma);
-  const score = scoreFromZ(worst, p.threshold);
-  if (worst >= p.threshold) {
-    return { kind: 'breach', rule, reason: `z=${fmt(z)} beyond ${p.threshold} (${p.direction})`, value: worstValue, z, score, ...numbers };
+  const score = scoreFromZ(worst, threshold);
+  if (worst >= threshold) {
+    return { kind: 'breach', rule, reason: `z=${fmt(z)} beyond ${threshold} (${p.direction})`, value: worstValue, z, score, mean, std: sigma, threshold };
   }
-  return { kind: 'pass', rule, reason: `max z=${fmt(z)} within ${p.threshold} (${p.direction})`, value: worstValue, z, score, ...numbers };
+  return { kind: 'pass', rule, reason: `max z=${fmt(z)} within ${threshold} (${p.direction})`, value: worstValue, z, score, mean, std: sigma, threshold };
 }
 
 /** Maps a directed z to [0, 1]: 0.5 at the threshold, saturating above. */
@@ -77,8 +79,22 @@ export function scoreFromZ(dz: number, threshold: number): number {
   return r / (1 + r);
 }
 
-/** Short number formatting for reasons. */
+/** Short number formatting for reasons: 3 significant digits outside [0.01, 1000), else 2 decimals. */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  return Math.abs(x) >= 1000 || Math.abs(x) < 0.01 ? x.toPrecision(3) : x.toFixed(2);
+  return Math.abs(x) >= 1000 || Math.abs(x) < 0.01 ? x.toPrecision(3) : fixed2(x);
+}
+
+/**
+ * `x.toFixed(2)` for 0.01 <= |x| < 1000, by integer arithmetic. Why: every verdict carries a
+ * reason, and `toFixed` was a visible share of evaluating 10,000 series. |x| * 100 is off from
+ * the exact product by far less than 1e-6 here, so rounding it agrees with toFixed's exact
+ * decimal rounding except next to a tie (a half cent), which is left to toFixed itself.
+ */
+function fixed2(x: number): string {
+  const s = Math.abs(x) * 100;
+  const r = Math.round(s);
+  if (Math.abs(s - Math.floor(s) - 0.5) < 1e-6) return x.toFixed(2);
+  const cents = r % 100;
+  return `${x < 0 ? '-' : ''}${(r - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
 }
