@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateCheck } from './evaluate-check.js';
 import type { CheckInput } from './check.js';
+import { fmt } from './zscore.js';
 
 const S = 1000; // 1 s steps; baseline 20 s, window 3 s
 function input(values: number[], over: Partial<CheckInput> = {}, det: Record<string, unknown> = {}): CheckInput {
@@ -93,4 +94,13 @@ test('static, dynamic and seasonal thresholds', () => {
   assert.equal(se.kind, 'pass');
   assert.equal(evaluateCheck(input(v, { static: 60, direction: 'down' })).threshold!.kind, 'breach');
   assert.equal(evaluateCheck(input(v)).threshold, undefined);
+});
+
+test('fmt: 2 decimals exactly as toFixed (ties included), 3 significant digits outside [0.01, 1000)', () => {
+  const ref = (x: number) => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 1000 || Math.abs(x) < 0.01 ? x.toPrecision(3) : x.toFixed(2));
+  const xs = [0.01, -0.01, 0.009999, 999.995, 999.994999, 1.005, 2.675, 0.125, 0.015, -2.675, 3, -3.5, 105, 1e-9, 12345, NaN, -Infinity];
+  for (let c = -100_000; c <= 100_000; c += 7) xs.push(c / 100, (c + 0.5) / 100, c / 1000 + 1e-12);
+  for (const x of xs) assert.equal(fmt(x), ref(x), String(x));
+  assert.equal(fmt(2.5), '2.50');
+  assert.equal(fmt(-0.05), '-0.05');
 });
