@@ -40,8 +40,11 @@ export interface App {
   server: ReleasebotServer;
   /** The simulated fleet, when metrics or the deployer are simulated. */
   fleet?: SimulatedFleet;
-  /** Start the loops and listen; resolves with the UI's URL. */
-  start(): Promise<string>;
+  /**
+   * Listen and start the loops; resolves with the UI's URL. With `loops: false` nothing runs on
+   * its own: the caller steps the pipeline, monitor and outbox (deterministic runs on a ManualClock).
+   */
+  start(opts?: { loops?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -96,9 +99,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const loops: Promise<void>[] = [];
   return {
     config, clock, store, runner, monitor, outbox, source, server, fleet,
-    async start() {
-      await runner.start();
-      loops.push(monitor.run(abort.signal), outbox.run(abort.signal));
+    async start(startOpts = {}) {
+      const run = startOpts.loops !== false;
+      await runner.start({ loop: run });
+      if (run) loops.push(monitor.run(abort.signal), outbox.run(abort.signal));
       const address = await server.listen({ host: config.server.host, port: config.server.port });
       return address.replace('[::1]', 'localhost');
     },

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { ScaledClock, type Clock } from '../clock/clock.js';
+import { ManualClock, ScaledClock, type Clock } from '../clock/clock.js';
 import type { Config } from '../config/schema.js';
 import type { Decision } from '../domain/pipeline.js';
 import type { PipelineState } from '../pipeline/state.js';
@@ -49,21 +49,26 @@ function describe(state: PipelineState): string {
   return `hold=${state.hold ? `${state.hold.kind} (${state.hold.reason})` : 'none'}; stages ${slots.join(', ') || 'empty'}; queue ${state.queue.join(',') || 'empty'}; builds ${builds.join(' ')}`;
 }
 
-/** Runs the scripted builds and the outside incident against the app's simulated fleet. */
-async function drive(app: App, steps: ScenarioStep[], signal: AbortSignal): Promise<void> {
+/** Performs one scripted step: a build arrives (marked bad on the fleet first) or an incident starts. */
+async function act(app: App, step: ScenarioStep): Promise<void> {
   const fleet = app.fleet;
   if (!fleet) throw new Error('demo: the demo needs simulated metrics or a simulated deployer (a simulated fleet)');
+  if (step.kind === 'build') {
+    // Badness is a property of the build: it shows wherever the build runs.
+    if (step.bad) fleet.markBadBuild(step.build.id, { metrics: ['http_errors_rate', 'http_latency_p95_ms'], factor: 6 });
+    await app.runner.submitBuild({ ...step.build, receivedAt: new Date(app.clock.now()).toISOString() });
+  } else {
+    fleet.addIncident({ start: step.at, end: step.at + step.durationMs, metrics: step.metrics as never, factor: step.factor });
+  }
+}
+
+/** Live mode: performs each scripted step when the (scaled) clock reaches it. */
+async function drive(app: App, steps: ScenarioStep[], signal: AbortSignal): Promise<void> {
   for (const step of steps) {
     const wait = step.at - app.clock.now();
     if (wait > 0) await app.clock.sleep(wait);
     if (signal.aborted) return;
-    if (step.kind === 'build') {
-      // Badness is a property of the build: it shows wherever the build runs.
-      if (step.bad) fleet.markBadBuild(step.build.id, { metrics: ['http_errors_rate', 'http_latency_p95_ms'], factor: 6 });
-      await app.runner.submitBuild({ ...step.build, receivedAt: new Date(app.clock.now()).toISOString() });
-    } else {
-      fleet.addIncident({ start: step.at, end: step.at + step.durationMs, metrics: step.metrics as never, factor: step.factor });
-    }
+    await act(app, step);
   }
 }
 
@@ -91,38 +96,74 @@ export async function summarise(app: App, steps: ScenarioStep[]): Promise<DemoSu
   };
 }
 
-/**
- * Runs the demo: a fresh SQLite store, the simulated fleet and deployer, the real runner, monitor,
- * notifiers and server, and the scripted builds. With `exitWhenDone` it resolves with the summary
- * once every build has settled; otherwise it keeps serving until `signal` aborts.
- */
-export async function runDemo(opts: DemoOptions, signal: AbortSignal, onStarted: (app: App, url: string) => void): Promise<DemoSummary> {
-  const storeUrl = opts.config.store.url;
-  // The demo starts from scratch each time: an old run's state would replay into this one.
-  if (storeUrl.startsWith('sqlite:') && !storeUrl.includes(':memory:')) {
-    const file = storeUrl.slice('sqlite:'.length);
+/** Deletes the demo's SQLite file: the demo starts from scratch, an old run's state would replay into this one. */
+function freshStore(url: string): void {
+  if (url.startsWith('sqlite:') && !url.includes(':memory:')) {
+    const file = url.slice('sqlite:'.length);
     for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
   }
-  const clock = opts.clock ?? new ScaledClock(DEMO_START, opts.speed);
+}
+
+function tooLong(app: App): Error {
+  return new Error(`demo: scenario did not settle within ${DEMO_LIMIT_MS / 3600_000} simulated hours: ${describe(app.runner.snapshot())}`);
+}
+
+/**
+ * Stepped mode (`--exit-when-done`): a ManualClock moved one pipeline tick at a time, each component
+ * stepped and settled before time moves on, as the deploy benchmark does. Deterministic, and as fast
+ * as the machine allows: a loaded machine cannot make the monitor miss ticks.
+ */
+async function runStepped(app: App, clock: ManualClock, steps: ScenarioStep[], people: DemoPeople, signal: AbortSignal): Promise<void> {
+  const pipeMs = app.config.pipeline.tick * 1000;
+  const monMs = app.config.monitor.tick * 1000;
+  const pending = [...steps];
+  while (!signal.aborted) {
+    await clock.advance(pipeMs);
+    const now = clock.now();
+    while (pending.length > 0 && pending[0].at <= now) await act(app, pending.shift()!);
+    await app.runner.settle();
+    await app.runner.tick();
+    await app.runner.settle();
+    if (now % monMs < pipeMs) {
+      await app.monitor.tick();
+      await app.runner.settle();
+      await people.look();
+      await app.outbox.runOnce();
+    }
+    if (pending.length === 0 && settled(app.runner.snapshot())) return;
+    if (now - DEMO_START > DEMO_LIMIT_MS) throw tooLong(app);
+  }
+}
+
+/** Live mode: the scaled clock runs, every component runs its own loop, people look every 30 s. */
+async function runLive(app: App, steps: ScenarioStep[], people: DemoPeople, signal: AbortSignal): Promise<void> {
+  const driving = drive(app, steps, signal);
+  while (!signal.aborted) {
+    await app.clock.sleep(30_000);
+    await people.look();
+  }
+  void driving;
+}
+
+/**
+ * Runs the demo: a fresh SQLite store, the simulated fleet and deployer, the real runner, monitor,
+ * notifiers and server, and the scripted builds. With `exitWhenDone` it steps a ManualClock and
+ * resolves with the summary once every build has settled; otherwise it runs live on a ScaledClock
+ * at `speed` and keeps serving until `signal` aborts.
+ */
+export async function runDemo(opts: DemoOptions, signal: AbortSignal, onStarted: (app: App, url: string) => void): Promise<DemoSummary> {
+  freshStore(opts.config.store.url);
+  const manual = opts.exitWhenDone ? new ManualClock(DEMO_START) : undefined;
+  const clock = opts.clock ?? manual ?? new ScaledClock(DEMO_START, opts.speed);
   const app = await createApp({ config: opts.config, clock, log: opts.log, write: opts.write });
   const steps = demoScenario(DEMO_START + 60_000);
-  const url = await app.start();
+  const url = await app.start({ loops: !manual });
   onStarted(app, url);
-  let driven = false;
-  const driving = drive(app, steps, signal).then(() => void (driven = true));
   const bad = new Set(steps.flatMap((s) => (s.kind === 'build' && s.bad ? [s.build.id] : [])));
   const people = new DemoPeople(app, bad, (n, of, at) => revertBuild(steps, n, of, at));
   try {
-    while (!signal.aborted) {
-      await app.clock.sleep(30_000);
-      await people.look();
-      if (opts.exitWhenDone && driven && settled(app.runner.snapshot())) break;
-      if (opts.exitWhenDone && app.clock.now() - DEMO_START > DEMO_LIMIT_MS) {
-        throw new Error(`demo: scenario did not settle within ${DEMO_LIMIT_MS / 3600_000} simulated hours: ${describe(app.runner.snapshot())}`);
-      }
-    }
-    // Aborted early (Ctrl-C): the driver may be asleep until its next step; do not wait for it.
-    if (!signal.aborted) await driving;
+    if (manual) await runStepped(app, manual, steps, people, signal);
+    else await runLive(app, steps, people, signal);
     return await summarise(app, steps);
   } finally {
     await app.close();
