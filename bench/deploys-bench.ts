@@ -8,6 +8,7 @@
 import { SimRig } from '../src/monitor/sim-rig.js';
 import type { BadBuildEffect } from '../src/sim/fleet.js';
 import type { Severity } from '../src/domain/events.js';
+import { severityRank } from '../src/monitor/assess.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -154,6 +155,9 @@ const report = {
   goodBuildsDeployed: goodDeployed.length,
   goodStoppedByMistake: goodStopped.size,
   goodStoppedPer100: goodDeployed.length ? Number(((100 * goodStopped.size) / goodDeployed.length).toFixed(2)) : null,
+  // Held, not stopped: red (or worse) events on good builds that blocked the stage, offered the
+  // rollback and paged, and lifted by themselves when the event closed (no person, no rollback).
+  goodHeldByRedEvent: new Set(events.filter((e) => !badIds.has(e.buildId) && goodDeployed.includes(e.buildId) && severityRank(e.severity) >= severityRank('red') && e.confidence !== 'low').map((e) => e.buildId)).size,
   outsideIncidents: incidents,
   events: bySeverity,
   lowConfidenceEvents: events.filter((e) => e.confidence === 'low').length,

@@ -38,6 +38,24 @@ test('severity table', () => {
     [3, 'medium', true, 'red'],
   ];
   for (const [n, c, large, want] of rows) assert.equal(severityOf(n, c, large), want, `${n} checks, ${c}, large=${large}`);
+  // One check, large magnitude sustained over two ticks: fire only at high confidence.
+  assert.equal(severityOf(1, 'high', true, true), 'fire');
+  assert.equal(severityOf(1, 'medium', true, true), 'blue');
+  assert.equal(severityOf(1, 'low', true, true), 'blue');
+});
+
+test('one check: fire when a large |z| began soon after the deploy, lasted two ticks and the reference is normal, else blue', () => {
+  const sustained = (z: number, since: number, ref: [number, number]) => ({ ...signal('latency', 'az1', 60_000, { z, ref }), firstAt: 60_000 - since });
+  const A = (signals: ReturnType<typeof sustained>[], deployAt: number | null = 0) => assessSignals(signals, W, 3, deployAt ?? undefined);
+  const fire = A([sustained(7, 30_000, [6, 0])])!;
+  assert.equal(fire.severity, 'fire');
+  assert.match(fire.summary, /large magnitude, sustained/);
+  assert.equal(A([sustained(7, 0, [6, 0])])!.severity, 'blue', 'one tick is not sustained');
+  assert.equal(A([sustained(5, 60_000, [6, 0])])!.severity, 'blue', 'not large (z < 2 x 3)');
+  assert.equal(A([sustained(7, 60_000, [6, 6])])!.severity, 'blue', 'everywhere: low confidence');
+  assert.equal(A([sustained(7, 60_000, [0, 0])])!.severity, 'blue', 'no reference: medium');
+  assert.equal(A([sustained(7, 30_000, [6, 0])], -200_000)!.severity, 'blue', 'began more than 3 min after the deploy');
+  assert.equal(A([sustained(7, 30_000, [6, 0])], null)!.severity, 'blue', 'deploy time unknown');
 });
 
 test('threshold breaches alone are white; they do not count next to z-score breaches', () => {

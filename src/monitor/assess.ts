@@ -15,6 +15,14 @@ export const NOISE_SHARE = 0.15;
 export const LARGE_Z_FACTOR = 2;
 /** Z-score breaches on this many checks at once make a siren a fire regardless of magnitude. */
 export const FIRE_CHECKS = 3;
+/** A single-check breach is a fire when its large magnitude has lasted this long (two ticks of 30 s). */
+export const SUSTAINED_MS = 30_000;
+/**
+ * ... and began within this long of the deploy: a build's effect shows as soon as it takes traffic,
+ * while a breach that starts later in a bake is as likely an outside incident at its onset, when the
+ * reference series (judged on their average since the deploy) have not caught up yet.
+ */
+export const ONSET_MS = 180_000;
 
 export type CheckConfidence = Confidence | 'unknown';
 
@@ -28,6 +36,8 @@ export interface CheckAssessment {
   confidence: CheckConfidence;
   maxAbsZ?: number;
   zThreshold?: number;
+  /** Some series' latest |z| is large and it has been breaching for at least `SUSTAINED_MS`. */
+  sustainedLarge?: boolean;
 }
 
 export interface Assessment {
@@ -80,10 +90,17 @@ export function combineConfidence(values: Array<CheckConfidence | { confidence: 
   return score >= 0.8 ? 'high' : score <= 0.2 ? 'low' : 'medium';
 }
 
-/** The severity table: white / blue / red / siren / fire. */
-export function severityOf(anomalyChecks: number, confidence: Confidence, large: boolean): Severity {
+/**
+ * The severity table: white / blue / red / siren / fire. `sustainedSingle`: the one breaching check
+ * has a large magnitude sustained over two ticks (see `assessSignals`).
+ */
+export function severityOf(anomalyChecks: number, confidence: Confidence, large: boolean, sustainedSingle = false): Severity {
   if (anomalyChecks === 0) return 'white';
-  if (anomalyChecks === 1) return 'blue';
+  // Why: a low-traffic stage (staging at 2 req/s) shows a bad build on one check only, because the
+  // others sit below their volume floor; a large, sustained breach where the build runs while the
+  // reference group stays normal is as sure a sign as two checks, and waiting for the next stage
+  // to see a second check costs an hour of exposure.
+  if (anomalyChecks === 1) return sustainedSingle && confidence === 'high' ? 'fire' : 'blue';
   if (confidence !== 'high') return 'red';
   return large || anomalyChecks >= FIRE_CHECKS ? 'fire' : 'siren';
 }
@@ -94,8 +111,20 @@ function summarizeCheck(c: CheckAssessment): string {
   return `${c.check} (${c.kind}: ${c.inScopeBreaching} in-scope series${z}; ${ref}; ${c.confidence})`;
 }
 
+/**
+ * A series whose latest |z| is at least `LARGE_Z_FACTOR` x the threshold, that has breached for
+ * `SUSTAINED_MS` or more, and whose breach began within `ONSET_MS` of the deploy.
+ */
+function isSustainedLarge(s: Signal, defaultZThreshold: number, deployAt: number | undefined): boolean {
+  const z = s.verdict.z;
+  if (z === undefined || !Number.isFinite(z) || deployAt === undefined) return false;
+  if ((s.firstAt ?? s.at) - deployAt > ONSET_MS) return false;
+  const threshold = (s.verdict.rule === 'zscore' ? s.verdict.threshold : undefined) ?? defaultZThreshold;
+  return Math.abs(z) >= LARGE_Z_FACTOR * threshold && s.at - (s.firstAt ?? s.at) >= SUSTAINED_MS;
+}
+
 /** Groups the in-scope signals by check and rule kind into per-check assessments. */
-function perCheck(signals: readonly Signal[]): CheckAssessment[] {
+function perCheck(signals: readonly Signal[], defaultZThreshold: number, deployAt: number | undefined): CheckAssessment[] {
   const byKey = new Map<string, { check: string; kind: 'anomaly' | 'threshold'; list: Signal[] }>();
   for (const s of signals) {
     if (!s.inScope) continue;
@@ -119,6 +148,7 @@ function perCheck(signals: readonly Signal[]): CheckAssessment[] {
     }
     const series = new Set(list.map((s) => JSON.stringify(s.labels))).size;
     const c: CheckAssessment = { check, kind, inScopeBreaching: series, confidence: checkConfidence(latest.reference) };
+    if (kind === 'anomaly') c.sustainedLarge = list.some((s) => isSustainedLarge(s, defaultZThreshold, deployAt));
     if (latest.reference) c.reference = latest.reference;
     if (maxAbsZ !== undefined) c.maxAbsZ = maxAbsZ;
     if (zThreshold !== undefined) c.zThreshold = zThreshold;
@@ -130,20 +160,23 @@ function perCheck(signals: readonly Signal[]): CheckAssessment[] {
  * Assesses the in-scope signals whose latest breach lies within `groupingWindowMs` of the newest
  * one (breaches that far apart are not "at once"). Returns undefined when there are none.
  * `defaultZThreshold` is used for magnitude when a verdict does not say which threshold was in force.
+ * `deployAt` (when the deploy began) enables the one-check fire (without it a single check is blue).
  */
-export function assessSignals(signals: readonly Signal[], groupingWindowMs: number, defaultZThreshold = 3): Assessment | undefined {
+export function assessSignals(signals: readonly Signal[], groupingWindowMs: number, defaultZThreshold = 3, deployAt?: number): Assessment | undefined {
   const inScope = signals.filter((s) => s.inScope);
   if (inScope.length === 0) return undefined;
   const newest = Math.max(...inScope.map((s) => s.at));
   const recent = inScope.filter((s) => s.at >= newest - groupingWindowMs);
-  const all = perCheck(recent);
+  const all = perCheck(recent, defaultZThreshold, deployAt);
   const anomaly = all.filter((c) => c.kind === 'anomaly');
   // Why: with any anomaly breach, threshold-only checks neither raise severity nor vote on confidence.
   const counted = anomaly.length > 0 ? anomaly : all;
   const confidence = combineConfidence(counted.map((c) => ({ confidence: c.confidence, weight: c.reference?.series ?? 0 })));
   const large = anomaly.some((c) => c.maxAbsZ !== undefined && c.maxAbsZ >= LARGE_Z_FACTOR * (c.zThreshold ?? defaultZThreshold));
-  const severity = severityOf(anomaly.length, confidence, large);
+  const sustainedSingle = anomaly.length === 1 && anomaly[0].sustainedLarge === true;
+  const severity = severityOf(anomaly.length, confidence, large, sustainedSingle);
   const what = anomaly.length === 0 ? 'threshold breaches only' : `z-score breaches on ${anomaly.length} check${anomaly.length > 1 ? 's' : ''}`;
-  const summary = `${severity}, ${confidence} confidence: ${what}${large ? ' (large magnitude)' : ''}: ${counted.map(summarizeCheck).join('; ')}`;
+  const mag = sustainedSingle ? ' (large magnitude, sustained)' : large ? ' (large magnitude)' : '';
+  const summary = `${severity}, ${confidence} confidence: ${what}${mag}: ${counted.map(summarizeCheck).join('; ')}`;
   return { severity, confidence, checks: counted, large, summary };
 }

@@ -89,7 +89,7 @@ export function addSignals(
     ...(deploy.deployAt !== undefined ? { deployAt: deploy.deployAt } : {}),
   };
   const { signals: merged, added } = mergeSignals(base.signals, signals);
-  const a = assessSignals(merged, timing.groupingWindowMs, timing.defaultZThreshold);
+  const a = assessSignals(merged, timing.groupingWindowMs, timing.defaultZThreshold, deploy.deployAt ?? base.deployAt);
   const next: DeployEvent = { ...base, signals: merged, updatedAt: now };
   let revised = open === undefined || added;
   if (a) {

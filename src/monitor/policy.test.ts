@@ -12,7 +12,8 @@ test('default policy table', () => {
     ['white', 'high', [], 'none'],
     ['blue', 'high', ['hold'], 'hold'],
     ['blue', 'low', ['hold'], 'hold'],
-    ['red', 'medium', ['hold', 'stop', 'offer_rollback'], 'offer_rollback'],
+    ['red', 'medium', ['hold', 'offer_rollback', 'page'], 'offer_rollback'],
+    ['red', 'high', ['hold', 'stop', 'offer_rollback'], 'offer_rollback'],
     ['red', 'low', ['hold', 'page'], 'page'],
     ['siren', 'high', ['hold', 'stop', 'offer_rollback', 'page'], 'offer_rollback'],
     ['fire', 'high', ['hold', 'rollback', 'page'], 'rollback'],
@@ -33,7 +34,8 @@ test('low confidence never rolls back or stops, even when the policy would: it p
     assert.equal(o.actions.includes('stop'), false, s);
     assert.equal(o.actions.includes('page'), true, s);
   }
-  assert.deepEqual(decideEventActions(ev('red', 'medium'), aggressive).actions, ['hold', 'offer_rollback'], 'medium: offer, not roll back');
+  assert.deepEqual(decideEventActions(ev('red', 'medium'), aggressive).actions, ['hold', 'offer_rollback', 'page'], 'medium: offer and page, not roll back');
+  assert.deepEqual(decideEventActions(ev('blue', 'medium'), aggressive).actions, ['hold', 'offer_rollback', 'page'], 'medium: hold, do not stop');
   assert.deepEqual(decideEventActions({ ...ev('blue', 'high'), large: true }, aggressive).actions, ['hold', 'rollback']);
   assert.deepEqual(decideEventActions(ev('blue', 'high'), aggressive).actions, ['hold', 'stop', 'offer_rollback'], 'blue without a large magnitude does not roll back');
   assert.deepEqual(decideEventActions(ev('blue', 'high'), policySchema.parse({ rollback: ['blue', 'fire'] })).actions, ['hold', 'offer_rollback']);

@@ -36,10 +36,11 @@ const VERBS: Record<MonitorAction, string> = {
  * Maps an open event's severity and confidence to actions.
  * - rollback: severity in `policy.rollback` with high confidence, and for blue/red also a large
  *   magnitude (otherwise a rollback is offered);
- * - stop: severity in `policy.stop`, unless confidence is low or the build is rolled back anyway;
+ * - stop: severity in `policy.stop` with high confidence, unless the build is rolled back anyway
+ *   (medium confidence holds, offers the rollback and pages instead);
  * - offer_rollback: severity in `policy.offerRollback`, unless confidence is low or it rolls back;
  * - hold: severity in any of hold/stop/rollback/offerRollback (never promote past an open event);
- * - page: severity in `policy.page`, or low confidence where a stop or rollback was withheld
+ * - page: severity in `policy.page`, or low/medium confidence where a stop or rollback was withheld
  *   (an outside incident needs people, not a rollback).
  * Closed events get no actions.
  */
@@ -56,10 +57,14 @@ export function decideEventActions(event: Pick<DeployEvent, 'severity' | 'confid
     // magnitude, otherwise people get the rollback button instead.
     const auto = rollback && event.confidence === 'high' && (severityRank(sev) >= severityRank('siren') || event.large === true);
     if (auto) acts.add('rollback');
-    if (!low && stop && !auto) acts.add('stop');
+    // Why: medium confidence (a small or mixed reference group, typically prod-50/100 during an
+    // outside incident) holds the stage, offers the rollback and pages; stopping the whole
+    // pipeline for a person is kept for high confidence, where the deploy is known to be the cause.
+    const medium = event.confidence === 'medium';
+    if (event.confidence === 'high' && stop && !auto) acts.add('stop');
     if (!low && (offer || rollback) && !auto) acts.add('offer_rollback');
     if (policy.hold.includes(sev) || stop || rollback || offer) acts.add('hold');
-    if (policy.page.includes(sev) || (low && (rollback || stop || offer))) acts.add('page');
+    if (policy.page.includes(sev) || ((low || medium) && (rollback || stop || offer) && !auto)) acts.add('page');
   }
   const actions = (['hold', 'stop', 'rollback', 'offer_rollback', 'page'] as MonitorAction[]).filter((a) => acts.has(a));
   const primary = PRIMARY_ORDER.find((a) => acts.has(a)) ?? 'none';
