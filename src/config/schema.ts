@@ -58,8 +58,6 @@ export const metricsSchema = z.discriminatedUnion('type', [
     timeout: duration.default(10),
     retries: z.number().int().min(0).max(10).default(2),
     auth: authSchema.optional(),
-    /** `window`: keep rolling windows in memory and fetch only new samples; `pushdown`: PromQL window arithmetic. */
-    fetch: z.enum(['window', 'pushdown']).default('window'),
   }),
 ]);
 

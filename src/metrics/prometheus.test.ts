@@ -123,6 +123,6 @@ test('timeouts and refused connections are BACKEND_DOWN', async () => {
 test('factory builds the configured source', () => {
   const clock = new ManualClock(0);
   assert.ok(createMetricsSource({ type: 'simulated', seed: 3 }, { clock }) instanceof SimulatedSource);
-  const p = createMetricsSource({ type: 'prometheus', url: 'http://x:9090', timeout: 5, retries: 1, fetch: 'window' }, { clock });
+  const p = createMetricsSource({ type: 'prometheus', url: 'http://x:9090', timeout: 5, retries: 1 }, { clock });
   assert.ok(p instanceof PrometheusSource);
 });
