@@ -1,5 +1,6 @@
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/schema.js';
+import { stageDefs } from '../config/stage-defs.js';
 import { createMetricsSource } from '../metrics/create-source.js';
 import type { MetricsSource } from '../metrics/source.js';
 import { Monitor } from '../monitor/monitor.js';
@@ -8,10 +9,10 @@ import type { Notification } from '../notify/notification.js';
 import { Outbox } from '../notify/outbox.js';
 import { createSlackClient } from '../notify/slack.js';
 import { createDeployer, retryPolicyOf } from '../pipeline/create-deployer.js';
-import type { DeployRequest } from '../pipeline/deployer.js';
 import { PipelineRunner } from '../pipeline/runner.js';
 import { buildServer, type ReleasebotServer } from '../server/app.js';
 import { registerSlackActions } from '../server/slack-actions.js';
+import { applyDeployStep } from '../sim/deploy-step.js';
 import { SimulatedFleet } from '../sim/fleet.js';
 import { createStore } from '../store/create.js';
 import type { Store } from '../store/store.js';
@@ -48,18 +49,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Applies a successful simulated deploy step to the simulated fleet, so metrics follow the builds. */
-function fleetHook(fleet: SimulatedFleet, clock: Clock) {
-  return (req: DeployRequest): void => {
-    const at = clock.now();
-    if (req.kind === 'deploy') {
-      fleet.setDeployment({ environment: req.environment, tier: req.tier, azs: req.azs, percent: req.percent, buildId: req.targetBuildId ?? req.buildId, at });
-    } else {
-      fleet.rollback({ environment: req.environment, tier: req.tier, azs: req.azs, buildId: req.buildId, targetBuildId: req.targetBuildId, at });
-    }
-  };
-}
-
 /**
  * Builds every component from the configuration. Dependencies are passed in, never built inside
  * the components, so the demo, `serve` and the tests wire the same code differently only here.
@@ -73,8 +62,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const notifiers = createNotifiers(config.notify, { store, slackClient, write: opts.write ?? log, log });
   const outbox = new Outbox({ store, clock: opts.outboxClock ?? clock, notifiers, log });
   const notify = (n: Notification): void => void outbox.enqueue(n);
-  const deployer = createDeployer(config.deployer, { clock, onDeployed: fleet ? fleetHook(fleet, clock) : undefined });
-  const stages = config.pipeline.stages.map((s) => ({ name: s.name, environment: s.environment, tier: s.tier, azs: s.azs, percent: s.percent, bakeSeconds: s.bake }));
+  const deployer = createDeployer(config.deployer, { clock, onDeployed: fleet ? (req) => applyDeployStep(fleet, req, clock.now()) : undefined });
+  const stages = stageDefs(config);
   const runner = new PipelineRunner({
     store, deployer, clock, stages, retry: retryPolicyOf(config.deployer), onNotify: notify, log, tickMs: config.pipeline.tick * 1000,
   });

@@ -1,5 +1,6 @@
 import { ManualClock } from '../clock/clock.js';
 import { configSchema, type Config } from '../config/schema.js';
+import { stageDefs } from '../config/stage-defs.js';
 import type { z } from 'zod';
 import type { Build } from '../domain/build.js';
 import type { Notification } from '../notify/notification.js';
@@ -7,6 +8,7 @@ import type { DeployRequest } from '../pipeline/deployer.js';
 import { PipelineRunner } from '../pipeline/runner.js';
 import { SimulatedDeployer } from '../pipeline/simulated-deployer.js';
 import { SimulatedSource } from '../metrics/simulated.js';
+import { applyDeployStep } from '../sim/deploy-step.js';
 import { SimulatedFleet } from '../sim/fleet.js';
 import { createStore } from '../store/create.js';
 import type { Store } from '../store/store.js';
@@ -84,7 +86,7 @@ export class SimRig {
       stepSeconds: opts.stepSeconds ?? 20,
       onDeployed: (req) => holder.rig?.applyStep(req),
     });
-    const stages = config.pipeline.stages.map((s) => ({ name: s.name, environment: s.environment, tier: s.tier, azs: s.azs, percent: s.percent, bakeSeconds: s.bake }));
+    const stages = stageDefs(config);
     const notes: Notification[] = [];
     const runner = new PipelineRunner({ store, deployer, clock, stages, retry: { retries: 2, backoffSeconds: 5 }, onNotify: (n) => notes.push(n), log: opts.log });
     const monitor = new Monitor({ config, source, clock, store, pipeline: runner, notify: (n) => notes.push(n), log: opts.log });
@@ -98,11 +100,7 @@ export class SimRig {
   private applyStep(req: DeployRequest): void {
     const at = this.clock.now();
     this.steps.push({ at, request: req });
-    if (req.kind === 'deploy') {
-      this.fleet.setDeployment({ environment: req.environment, tier: req.tier, azs: req.azs, percent: req.percent, buildId: req.targetBuildId ?? req.buildId, at });
-    } else {
-      this.fleet.rollback({ environment: req.environment, tier: req.tier, azs: req.azs, buildId: req.buildId, targetBuildId: req.targetBuildId, at });
-    }
+    applyDeployStep(this.fleet, req, at);
   }
 
   async submit(id: string): Promise<void> {
