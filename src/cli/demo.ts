@@ -27,20 +27,22 @@ function parseNumber(flag: string, value: string, min: number): number {
 
 /** Redraws the live terminal view (TTY) or prints new decisions as lines (pipes, logs). */
 function startView(app: App, url: string, tty: boolean, messages: string[]): () => void {
-  let lastDecisionCount = 0;
+  const printed = new Set<string>();
   const timer = setInterval(async () => {
     try {
-      const [decisions, events] = await Promise.all([app.store.listDecisions({ limit: 50 }), app.store.listEvents({ limit: 20 })]);
+      // Only the newest decisions: a redraw or a new line never re-reads the whole log.
+      const decisions = await app.store.listDecisions({ limit: 200 });
       if (tty) {
+        const events = await app.store.listEvents({ limit: 20 });
         const view = renderTerminalView({ now: app.clock.now(), state: app.runner.snapshot(), decisions, events, url });
         const msgs = messages.slice(-6).map((m) => `  ${m}`).join('\n');
         process.stdout.write(`\x1b[2J\x1b[H${view}\nmessages:\n${msgs}\n`);
-      } else {
-        const all = await app.store.listDecisions({ limit: 100_000 });
-        for (const d of all.slice(lastDecisionCount)) {
-          process.stdout.write(`${new Date(d.at).toISOString()} ${d.kind} ${[d.buildId, d.stage].filter(Boolean).join('@')} ${d.actor.kind}:${d.actor.id}: ${d.reason}\n`);
-        }
-        lastDecisionCount = all.length;
+        return;
+      }
+      for (const d of decisions) {
+        if (printed.has(d.id)) continue;
+        printed.add(d.id);
+        process.stdout.write(`${new Date(d.at).toISOString()} ${d.kind} ${[d.buildId, d.stage].filter(Boolean).join('@')} ${d.actor.kind}:${d.actor.id}: ${d.reason}\n`);
       }
     } catch {
       // The store closes at shutdown while a redraw may be in flight; the next run of the view has nothing to show.
