@@ -1,4 +1,5 @@
 import type { Build } from '../domain/build.js';
+import type { StageDef } from '../domain/pipeline.js';
 import type { BuildState, HoldState, PipelineState, SlotState } from '../pipeline/state.js';
 import type { Store } from '../store/store.js';
 
@@ -14,15 +15,9 @@ export interface BuildSummary {
   includes: string[];
 }
 
-/** One stage lane on the board. */
-export interface StageView {
+/** One stage lane on the board: the stage's definition plus what runs there. */
+export interface StageView extends StageDef {
   index: number;
-  name: string;
-  environment: string;
-  tier: string;
-  azs: string[];
-  percent: number;
-  bakeSeconds: number;
   buildId: string | null;
   runningBuildId: string | null;
   lastGoodBuildId: string | null;
