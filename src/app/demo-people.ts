@@ -39,14 +39,14 @@ export class DemoPeople {
   }
 
   private async pushReverts(state: PipelineState, now: number): Promise<number> {
-    const tainted = Object.values(state.builds).filter((b) => this.badBuilds.has(b.id) && b.status === 'tainted' && !this.reverted.has(b.id));
-    if (tainted.length === 0) return 0;
-    const newest = Math.max(...Object.values(state.builds).map((b) => b.seq));
-    const waiting = Object.values(state.builds).some((b) => b.seq === newest && (b.status === 'queued' || b.status === 'in_pipeline'));
-    for (const b of tainted) this.reverted.add(b.id);
-    // A newer healthy build already on its way carries the fix: no revert needed.
-    if (waiting && !tainted.some((b) => b.seq === newest)) return 0;
-    const revert = this.makeRevert(++this.reverts, tainted[0].id, now);
+    const builds = Object.values(state.builds);
+    const rolledBack = builds.filter((b) => this.badBuilds.has(b.id) && b.status === 'tainted' && !this.reverted.has(b.id));
+    if (rolledBack.length === 0) return 0;
+    for (const b of rolledBack) this.reverted.add(b.id);
+    // Every build newer than a rolled-back one is tainted with it; if the newest build is healthy, it carries the fix.
+    const newest = builds.reduce((a, b) => (b.seq > a.seq ? b : a));
+    if (newest.status !== 'tainted') return 0;
+    const revert = this.makeRevert(++this.reverts, rolledBack[0].id, now);
     await this.app.runner.submitBuild({ ...revert, receivedAt: new Date(now).toISOString() });
     return 1;
   }
