@@ -1,4 +1,5 @@
 import { ORCHESTRATOR, type Draft } from './draft.js';
+import { botMayReplace } from './hold-rules.js';
 
 /**
  * A step finished. A deploy puts the build into its bake; a rollback frees the stage at once
@@ -48,8 +49,8 @@ export function deployFailed(d: Draft, key: string, error: string, retryable: bo
   slot.failed = { request, error };
   d.setPhase(slot, 'failed');
   const reason = `${request.kind} of ${request.targetBuildId ?? 'nothing'} to ${request.stage} failed after ${attempt} attempt(s): ${error}`;
-  // A stop already halts everything; keep it (and its actor) rather than downgrading it to a hold.
-  if (d.s.hold?.kind !== 'stop') d.s.hold = { actor: ORCHESTRATOR, reason, at: d.now, kind: 'hold' };
+  // A stop or a person's hold already holds; keep it (and its actor): only a resume may lift it.
+  if (botMayReplace(d.s.hold)) d.s.hold = { actor: ORCHESTRATOR, reason, at: d.now, kind: 'hold' };
   d.decide('hold', ORCHESTRATOR, reason, where);
 }
 

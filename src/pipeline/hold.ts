@@ -1,13 +1,16 @@
 import type { Actor } from '../domain/pipeline.js';
 import { retryFailedSteps } from './deploy-result.js';
 import { ORCHESTRATOR, type Draft } from './draft.js';
+import { anyStageFailed, botMayReplace } from './hold-rules.js';
 
 /**
  * Hold: no promotions (steps in flight and their retries finish). Stop: no new deploy attempts either.
- * A stop is never weakened by a later hold; the later hold is still logged.
+ * A stop is never weakened by a later hold, and a bot's hold never replaces a person's; the later
+ * hold is still logged.
  */
 export function holdOrStop(d: Draft, kind: 'hold' | 'stop', actor: Actor, reason: string): void {
-  if (!(kind === 'hold' && d.s.hold?.kind === 'stop')) d.s.hold = { actor, reason, at: d.now, kind };
+  const replaces = kind === 'stop' || (d.s.hold?.kind !== 'stop' && (actor.kind === 'person' || botMayReplace(d.s.hold)));
+  if (replaces) d.s.hold = { actor, reason, at: d.now, kind };
   d.decide(kind, actor, reason);
 }
 
@@ -43,7 +46,8 @@ export function receiveBuild(d: Draft, id: string, seqIn: number | undefined): v
   }
   d.s.queue = [...d.s.queue, id].sort((a, b) => d.s.builds[a].seq - d.s.builds[b].seq);
   const lift = d.s.hold?.liftOnBuildNewerThan;
-  if (lift !== undefined && seq > lift) {
+  // A failed stage keeps its hold: lifting it would leave the stage failed with builds waiting forever.
+  if (lift !== undefined && seq > lift && !anyStageFailed(d)) {
     d.s.hold = null;
     d.decide('resume', ORCHESTRATOR, `build ${id} is newer than the rolled-back builds: lifting the rollback hold`, {
       buildId: id,

@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/pipeline.js';
 import { ORCHESTRATOR, type Draft } from './draft.js';
+import { rollbackMayReplace } from './hold-rules.js';
 import type { BuildState, PipelineState, SlotState } from './state.js';
 
 /** What `judged_bad` carries. */
@@ -81,12 +82,14 @@ function taintFrom(d: Draft, bad: BuildState, reason: string): BuildState[] {
 }
 
 /**
- * Hold until a newer build arrives. A stop, or a person's hold, stays as it is: the auto-lift must not
- * undo what a person decided.
+ * Hold until a build newer than every tainted build arrives. A stop, a person's hold, a monitor's hold
+ * and a failed stage's hold stay as they are (`rollbackMayReplace`): the auto-lift must not undo them.
+ * The threshold never goes down: a second rollback of an older build keeps the first one's newer taint.
  */
 function holdAfterRollback(d: Draft, bad: BuildState, maxSeq: number, j: BadJudgement): void {
-  if (d.s.hold && (d.s.hold.kind === 'stop' || d.s.hold.actor.kind === 'person')) return;
-  const reason = `rolled back ${bad.id} (${j.reason}); holding until a build newer than ${bad.id} arrives or a person resumes`;
-  d.s.hold = { actor: ORCHESTRATOR, reason, at: d.now, kind: 'hold', liftOnBuildNewerThan: maxSeq };
+  if (!rollbackMayReplace(d)) return;
+  const lift = Math.max(maxSeq, bad.seq, d.s.hold?.liftOnBuildNewerThan ?? -Infinity);
+  const reason = `rolled back ${bad.id} (${j.reason}); holding until a build newer than #${lift} arrives or a person resumes`;
+  d.s.hold = { actor: ORCHESTRATOR, reason, at: d.now, kind: 'hold', liftOnBuildNewerThan: lift };
   d.decide('hold', ORCHESTRATOR, reason, { buildId: bad.id, stage: j.stage });
 }

@@ -99,7 +99,8 @@ describe('pruneBuilds (via step)', () => {
     assert.equal(Object.values(d.state.builds).filter((b) => b.status === 'completed').length, 30);
     const s = structuredClone(d.state);
     pruneBuilds(s, 5);
-    assert.deepEqual(Object.keys(s.builds).sort(), ['b26', 'b27', 'b28', 'b29', 'b30']);
+    // b25 stays as the rollback target of b26, the oldest of the five newest.
+    assert.deepEqual(Object.keys(s.builds).sort(), ['b25', 'b26', 'b27', 'b28', 'b29', 'b30']);
     assert.equal(s.slots[0].lastGoodBuildId, 'b30');
   });
 });
