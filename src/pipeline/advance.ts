@@ -1,4 +1,5 @@
 import { ORCHESTRATOR, type Draft } from './draft.js';
+import { gateCheck, type GateCheck } from './gate.js';
 import type { BuildState, SlotState } from './state.js';
 
 /**
@@ -39,17 +40,20 @@ function advanceSlot(d: Draft, k: number): void {
   if (slot.phase === 'baking' && d.now >= (slot.bakeUntil ?? 0) && !isBlocked(slot)) finishBake(d, k, build);
   // A block that arrives after the bake still keeps the build where it is.
   if (slot.phase !== 'ready' || isBlocked(slot)) return;
+  const gate = gateCheck(d.s, slot);
+  if (!gate.open) return;
   if (k === d.s.slots.length - 1) {
-    complete(d, k, build);
+    complete(d, k, build, gate);
     return;
   }
   if (d.s.hold) return;
-  if (isFree(d.s.slots[k + 1])) promote(d, k, build);
+  if (isFree(d.s.slots[k + 1])) promote(d, k, build, gate);
 }
 
 function finishBake(d: Draft, k: number, build: BuildState): void {
   const slot = d.s.slots[k];
   d.setPhase(slot, 'ready');
+  slot.bakeEndedAt = d.now;
   build.bakedThrough = Math.max(build.bakedThrough ?? -1, k);
   slot.lastGoodBuildId = newer(d, slot.lastGoodBuildId, build.id);
 }
@@ -61,17 +65,17 @@ function newer(d: Draft, a: string | null, b: string): string {
 }
 
 /** Finishing the last stage: the build is good everywhere. Not a promotion, so a hold does not stop it. */
-function complete(d: Draft, k: number, build: BuildState): void {
+function complete(d: Draft, k: number, build: BuildState, gate: GateCheck): void {
   const slot = d.s.slots[k];
   build.status = 'completed';
   build.bakedThrough = k;
   slot.buildId = null;
   d.setPhase(slot, 'idle');
   for (const sl of d.s.slots) sl.lastGoodBuildId = newer(d, sl.lastGoodBuildId, build.id);
-  d.decide('complete', ORCHESTRATOR, `finished the last stage ${slot.stage}`, { buildId: build.id, stage: slot.stage });
+  d.decide('complete', ORCHESTRATOR, `finished the last stage ${slot.stage}; ${gate.why}`, { buildId: build.id, stage: slot.stage, ...gateEvidence(gate) });
 }
 
-function promote(d: Draft, k: number, build: BuildState): void {
+function promote(d: Draft, k: number, build: BuildState, gate: GateCheck): void {
   const from = d.s.slots[k];
   const to = d.s.slots[k + 1];
   from.buildId = null;
@@ -79,11 +83,17 @@ function promote(d: Draft, k: number, build: BuildState): void {
   to.buildId = build.id;
   d.setPhase(to, 'deploying');
   build.stageIndex = k + 1;
-  d.decide('promote', ORCHESTRATOR, `baked in ${from.stage} with nothing blocking; ${to.stage} is free`, {
+  d.decide('promote', ORCHESTRATOR, `baked in ${from.stage} with nothing blocking; ${gate.why}; ${to.stage} is free`, {
     buildId: build.id,
     stage: to.stage,
+    ...gateEvidence(gate),
   });
   d.startStep('deploy', build.id, build.id, k + 1);
+}
+
+/** Links the decision to the gate record it relied on. */
+function gateEvidence(gate: GateCheck): { evidence?: Record<string, unknown> } {
+  return gate.recordId === undefined ? {} : { evidence: { gateId: gate.recordId } };
 }
 
 /** The newest waiting build enters the first stage; the older waiting builds ride along in it. */

@@ -1,5 +1,6 @@
 import type { Actor, Decision, DecisionKind } from '../domain/pipeline.js';
 import type { DeployRequest } from './deployer.js';
+import { clearGate } from './gate.js';
 import type { BuildState, Effect, PipelineState, RetryPolicy, SlotState } from './state.js';
 
 /** The orchestrator itself, as the actor of its own decisions. */
@@ -79,5 +80,7 @@ export class Draft {
     slot.phase = phase;
     slot.since = this.now;
     if (phase !== 'baking') delete slot.bakeUntil;
+    // A bake end and a gate verdict belong to one stay in 'ready'; any other phase starts over.
+    if (phase !== 'ready') clearGate(slot);
   }
 }

@@ -1,3 +1,4 @@
+import type { GateVerdict } from '../domain/gate.js';
 import type { Actor } from '../domain/pipeline.js';
 
 /**
@@ -22,6 +23,12 @@ export type Observation =
   /** The build in `stage` may not leave it while `source` (e.g. an open event, missing data) blocks it. */
   | { type: 'block'; stage: string; source: string; reason: string }
   | { type: 'unblock'; stage: string; source: string }
+  /**
+   * The monitor's promotion-gate verdict for `buildId` in `stage`, from an evaluation that started at
+   * `evaluatedAt` (its evidence is the stored GateRecord `recordId`). Only a `pass` evaluated after the
+   * bake ended lets the build leave the stage (see gate.ts).
+   */
+  | { type: 'gate_verdict'; buildId: string; stage: string; verdict: GateVerdict; evaluatedAt: number; reason: string; recordId?: string }
   /** `buildId` is bad (seen in `stage`): roll back it and every newer build, then hold. */
   | {
       type: 'judged_bad';

@@ -24,6 +24,8 @@ export interface PipelineRunnerDeps {
   log?: (line: string) => void;
   /** Tick period of the loop `start()` runs, in the clock's ms. Default 1000. */
   tickMs?: number;
+  /** Require a passing promotion-gate verdict after each bake (a monitor reports them). Default false. */
+  gate?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export class PipelineRunner implements PipelineControl {
   private closed = false;
 
   constructor(private readonly deps: PipelineRunnerDeps) {
-    this.state = initialState(deps.stages, deps.retry);
+    this.state = { ...initialState(deps.stages, deps.retry), gateRequired: deps.gate ?? false };
     this.trace = new StepTrace(deps.store);
   }
 
@@ -54,7 +56,7 @@ export class PipelineRunner implements PipelineControl {
   async start(opts: { loop?: boolean } = {}): Promise<void> {
     await this.serial(async () => {
       const saved = await this.deps.store.loadState();
-      this.state = saved ? adoptSavedState(saved.state, this.deps.stages, this.deps.retry) : this.state;
+      this.state = saved ? { ...adoptSavedState(saved.state, this.deps.stages, this.deps.retry), gateRequired: this.deps.gate ?? false } : this.state;
       this.version = await this.deps.store.saveState(this.state, saved?.version ?? 0);
     });
     await this.recoverBuilds();

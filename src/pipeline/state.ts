@@ -1,5 +1,6 @@
 import type { Actor, Decision, StageDef } from '../domain/pipeline.js';
 import type { DeployRequest } from './deployer.js';
+import type { SlotGate } from './gate.js';
 
 /** Where one build stands. */
 export interface BuildState {
@@ -41,6 +42,10 @@ export interface SlotState {
   stepKey?: string;
   /** Phase 'failed': the step that exhausted its retries; re-issued (with a new key) on resume. */
   failed?: { request: DeployRequest; error: string };
+  /** When the occupant's bake ended (phase 'ready'); a gate verdict must be evaluated at or after it. */
+  bakeEndedAt?: number;
+  /** The latest gate verdict reported for the occupant (see `gate.ts`). */
+  gate?: SlotGate;
 }
 
 /** A pipeline-wide hold (by a person or the bot). */
@@ -76,6 +81,8 @@ export interface PipelineState {
   retry?: RetryPolicy;
   /** Failed steps waiting for their backoff to pass before the next attempt, by idempotency key. */
   retrying?: Record<string, { request: DeployRequest; attempt: number; due: number; error: string }>;
+  /** A build leaves a stage only on a passing gate verdict evaluated after its bake (set when a monitor watches). */
+  gateRequired?: boolean;
 }
 
 /** How often a failed deploy step is retried, and how long to wait (doubling) between attempts. */

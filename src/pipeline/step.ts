@@ -10,7 +10,14 @@
  *   no step running) and the pipeline is not held. Its old stage is free from then on although its
  *   fleet still runs the build (`runningBuildId`). Stages are visited last-first so a chain moves at once.
  *   Several builds are in flight at once (pipelining).
- * - **Completion:** a build ready in the last stage is `completed` and becomes the last good build everywhere
+ * - **Promotion gate** (`gate.ts`, when `gateRequired`, i.e. a monitor watches the pipeline): a ready
+ *   build leaves its stage (promotes, or completes from the last stage) only on a `gate_verdict` of
+ *   `pass` for that build and stage whose evaluation started at or after the moment its bake ended
+ *   (`bakeEndedAt`). No verdict yet, an older one, `inconclusive` or `breach` keep it where it is (a
+ *   gate never rolls back). The monitor evaluates against the backend, requires fresh samples since
+ *   the deploy from every in-scope series and stores the evidence; a stage with no checks gets a
+ *   `pass` that says so. The promote / complete decision names the verdict and its record (`evidence.gateId`).
+ * - **Completion:** a build ready (and through the gate) in the last stage is `completed` and becomes the last good build everywhere
  *   (a hold does not stop this: it is not a promotion).
  * - **Queue:** arriving builds wait, ordered by `seq` (higher = newer and contains every older build's
  *   commits). When the first stage is free, the newest waiting build enters; older waiting builds are
@@ -39,6 +46,7 @@ import type { StageDef } from '../domain/pipeline.js';
 import { advance } from './advance.js';
 import { deployFailed, deploySucceeded } from './deploy-result.js';
 import { DEFAULT_RETRY, Draft } from './draft.js';
+import { recordGate } from './gate.js';
 import { holdOrStop, receiveBuild, resume, setBlock } from './hold.js';
 import type { Observation } from './observation.js';
 import { pruneBuilds } from './prune.js';
@@ -107,6 +115,8 @@ function apply(d: Draft, obs: Observation): void {
       return setBlock(d, obs.stage, obs.source, null);
     case 'judged_bad':
       return rollback(d, obs);
+    case 'gate_verdict':
+      return recordGate(d, obs);
     default: {
       const never: never = obs;
       throw new ReleasebotError('BAD_REQUEST', `unknown observation ${JSON.stringify(never)}`);

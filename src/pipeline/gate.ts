@@ -1,0 +1,63 @@
+import type { GateVerdict } from '../domain/gate.js';
+import type { Draft } from './draft.js';
+import type { PipelineState, SlotState } from './state.js';
+
+/** The latest gate verdict the monitor reported for a stage's occupant (see `GateRecord` for the evidence). */
+export interface SlotGate {
+  buildId: string;
+  verdict: GateVerdict;
+  /** When the evaluation started; it counts only if this is at or after the bake ended. */
+  evaluatedAt: number;
+  reason: string;
+  /** The stored `GateRecord` id, linked from the promote / complete decision. */
+  recordId?: string;
+}
+
+/** Whether the build in a ready slot may leave it, and the sentence the decision log gets. */
+export interface GateCheck {
+  open: boolean;
+  why: string;
+  recordId?: string;
+}
+
+/**
+ * Record a gate verdict for (build, stage). Verdicts for a build that is not the stage's ready
+ * occupant (still baking, moved on, rolled back, or a late report) are ignored; a newer verdict
+ * replaces an older one.
+ */
+export function recordGate(d: Draft, g: SlotGate & { stage: string }): void {
+  const slot = d.s.slots[d.stageIndex(g.stage)];
+  // Only a ready occupant can use a verdict; one reported during the bake could not have seen its end.
+  if (!slot || slot.buildId !== g.buildId || slot.phase !== 'ready') return;
+  if (slot.gate && slot.gate.buildId === g.buildId && slot.gate.evaluatedAt > g.evaluatedAt) return;
+  const gate: SlotGate = { buildId: g.buildId, verdict: g.verdict, evaluatedAt: g.evaluatedAt, reason: g.reason };
+  if (g.recordId !== undefined) gate.recordId = g.recordId;
+  slot.gate = gate;
+}
+
+/**
+ * The promotion rule's gate condition. With a gate required (`state.gateRequired`, set when a
+ * monitor watches the pipeline) a build leaves its stage only on a `pass` verdict for that build,
+ * evaluated at or after the moment its bake ended. Anything else (no verdict yet, a verdict from
+ * before the bake ended, inconclusive, breach) keeps it where it is. Without a gate, the slot opens
+ * and the decision says so.
+ */
+export function gateCheck(s: PipelineState, slot: SlotState): GateCheck {
+  if (!s.gateRequired) return { open: true, why: 'no promotion gate configured' };
+  const g = slot.gate;
+  if (!g || g.buildId !== slot.buildId) return { open: false, why: 'waiting for a gate evaluation after the bake' };
+  if (slot.bakeEndedAt === undefined || g.evaluatedAt < slot.bakeEndedAt) {
+    return { open: false, why: 'the last gate evaluation ran before the bake ended' };
+  }
+  const at = new Date(g.evaluatedAt).toISOString();
+  if (g.verdict !== 'pass') return { open: false, why: `gate ${g.verdict} at ${at}: ${g.reason}` };
+  const out: GateCheck = { open: true, why: `gate passed at ${at}: ${g.reason}` };
+  if (g.recordId !== undefined) out.recordId = g.recordId;
+  return out;
+}
+
+/** The slot left 'ready' (the build moved on, was rolled back, or deploys again): its bake end and verdict go. */
+export function clearGate(slot: SlotState): void {
+  delete slot.gate;
+  delete slot.bakeEndedAt;
+}
