@@ -12,8 +12,10 @@ import type { ServerContext } from './context.js';
 import { registerEventRoutes } from './events-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerHistoryRoutes } from './history-routes.js';
+import { clientErrorHandler, frameworkErrors } from './framework-errors.js';
 import { installErrorHandler } from './http-errors.js';
 import { registerPipelineRoutes } from './pipeline-routes.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { createServerMetrics, type ServerMetrics } from './server-metrics.js';
 import { registerStreamRoutes } from './stream-routes.js';
 import { registerUiRoutes } from './ui-routes.js';
@@ -52,6 +54,9 @@ export function buildServer(deps: ServerDeps): ReleasebotServer {
     // Behind an SSO proxy (see docs/ui.md) the client's protocol and address come from X-Forwarded-*.
     trustProxy: deps.config.ui.trustedUserHeader !== undefined,
     bodyLimit: 1024 * 1024,
+    // Fastify's and Node's own early 400/414/431 answers in the documented error body.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const sessionSecret = deps.sessionSecret ?? deps.config.ui.sessionSecret;
   const auth = new Authenticator(deps.config, {
@@ -70,13 +75,8 @@ export function buildServer(deps: ServerDeps): ReleasebotServer {
     ...(deps.charts ? { charts: deps.charts } : {}),
   };
   installErrorHandler(app);
-  app.addHook('onSend', async (_req, reply, payload) => {
-    // The UI needs no framing and no foreign scripts; uPlot is served from /static.
-    reply.header('x-frame-options', 'DENY');
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-    return payload;
-  });
+  // CSP and friends on every response: the UI needs no framing and no foreign scripts (uPlot is served from /static).
+  installSecurityHeaders(app, (req) => req.protocol === 'https');
   registerAuthRoutes(app, ctx);
   registerBuildRoutes(app, ctx);
   registerPipelineRoutes(app, ctx);

@@ -6,10 +6,24 @@ export function h(tag, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs ?? {})) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    // Through CSSOM: the CSP forbids style="..." attributes (they would need 'unsafe-inline').
+    else if (k === 'style') el.style.cssText = String(v);
+    // Links from build payloads are untrusted: only http(s) and same-site paths become links.
+    else if ((k === 'href' || k === 'src' || k === 'action') && !safeUrl(String(v))) continue;
     else el.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
+}
+
+/** True for http(s) URLs and same-origin paths; false for javascript:, data:, vbscript: and the like. */
+export function safeUrl(url) {
+  try {
+    const u = new URL(url, location.href);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /** GETs JSON from the API; throws an Error with the API's message on failure. */
