@@ -1,10 +1,11 @@
-import type { Clock } from '../clock/clock.js';
+import { SystemClock, type Clock } from '../clock/clock.js';
 import type { Config } from '../config/schema.js';
 import { stageDefs } from '../config/stage-defs.js';
 import { createMetricsSource } from '../metrics/create-source.js';
 import type { MetricsSource } from '../metrics/source.js';
 import { Monitor } from '../monitor/monitor.js';
 import { createNotifiers } from '../notify/create-notifiers.js';
+import { watchPipelineForEvents } from '../notify/event-refresh.js';
 import type { Notification } from '../notify/notification.js';
 import { Outbox } from '../notify/outbox.js';
 import { createSlackClient } from '../notify/slack.js';
@@ -27,6 +28,8 @@ export interface AppOptions {
   write?: (line: string) => void;
   /** Clock for outbox retry waits; a real workspace wants wall time even when the pipeline runs virtual. */
   outboxClock?: Clock;
+  /** Wall clock for Slack request signatures and lookup caches (Slack signs in real time, even in the demo). Default: system clock. */
+  wallClock?: Clock;
 }
 
 /** The whole bot, wired: store, pipeline runner, deployer, metrics, monitor, notifiers, HTTP server. */
@@ -59,7 +62,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const fleet = simulated ? new SimulatedFleet({ seed: config.metrics.type === 'simulated' ? config.metrics.seed : 1, clock }) : undefined;
   const store = await createStore(config.store.url);
   const slackClient = config.notify.slack ? createSlackClient(config.notify.slack) : undefined;
-  const notifiers = createNotifiers(config.notify, { store, slackClient, write: opts.write ?? log, log });
+  const wallClock = opts.wallClock ?? new SystemClock();
+  const notifiers = createNotifiers(config.notify, { store, slackClient, write: opts.write ?? log, log, clock: wallClock });
   const outbox = new Outbox({ store, clock: opts.outboxClock ?? clock, notifiers, log });
   const notify = (n: Notification): void => void outbox.enqueue(n);
   const deployer = createDeployer(config.deployer, { clock, onDeployed: fleet ? (req) => applyDeployStep(fleet, req, clock.now()) : undefined });
@@ -67,6 +71,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const runner = new PipelineRunner({
     store, deployer, clock, stages, retry: retryPolicyOf(config.deployer), onNotify: notify, log, tickMs: config.pipeline.tick * 1000,
   });
+  // Event messages follow rollbacks, holds and resumes, whoever made them.
+  const refresher = watchPipelineForEvents({ pipeline: runner, store, notify, log });
   const source = createMetricsSource(config.metrics, { clock, fleet });
   const monitor = new Monitor({ config, source, clock, store, pipeline: runner, notify, log });
   const slack = config.notify.slack;
@@ -78,7 +84,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     clock,
     registerExtra: slack && slackClient
       ? (app) => registerSlackActions(app, {
-          signingSecret: slack.signingSecret, actions: runner, store, clock, slack: slackClient,
+          signingSecret: slack.signingSecret, actions: runner, store, clock, signatureClock: wallClock, slack: slackClient,
           allowedUsers: slack.allowedUsers, allowedGroups: slack.allowedGroups, log,
           onEventChanged: (e) => notify({ type: 'event', key: `event:${e.id}:ack:${e.acknowledgedBy ?? ''}`, event: e, shadow: false }),
         })
@@ -97,6 +103,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
     async close() {
       abort.abort();
+      refresher.stop();
       await server.close();
       await runner.close();
       await Promise.race([Promise.allSettled(loops), new Promise((r) => setTimeout(r, 2000))]);

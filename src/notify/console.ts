@@ -17,6 +17,11 @@ export class ConsoleNotifier implements Notifier {
   readonly name = 'console';
   constructor(private readonly write: (line: string) => void) {}
 
+  /** A refresh re-renders a Slack message; the console already printed what changed (the decision). */
+  accepts(n: Notification): boolean {
+    return !(n.type === 'event' && n.refresh);
+  }
+
   async post(n: Notification): Promise<void> {
     for (const line of renderConsoleLines(n)) this.write(line);
   }

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import type { Notifier } from './notification.js';
@@ -14,6 +15,8 @@ export interface NotifierDeps {
   slackClient?: WebClient;
   fetch?: typeof fetch;
   log?: (line: string) => void;
+  /** Wall clock for the Slack notifier's lookup cache. */
+  clock?: Clock;
 }
 
 /**
@@ -32,6 +35,7 @@ export function createNotifiers(notify: Config['notify'], deps: NotifierDeps): N
         deploysChannel: s.deploysChannel,
         teamChannel: s.teamChannel,
         log: deps.log,
+        ...(deps.clock ? { clock: deps.clock } : {}),
       }),
     );
   }

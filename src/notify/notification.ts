@@ -7,7 +7,18 @@ import type { DeployEvent } from '../domain/events.js';
  */
 export type Notification =
   /** An event opened, escalated, got new signals or closed: one message per event, signals threaded. */
-  | { type: 'event'; key: string; event: DeployEvent; shadow: boolean; wouldDo?: string }
+  | {
+      type: 'event';
+      key: string;
+      event: DeployEvent;
+      shadow: boolean;
+      wouldDo?: string;
+      /**
+       * Re-render an already posted message because the pipeline changed around the event (a rollback,
+       * hold, stop or resume by anyone); never posts a new message. Notifiers without message state ignore it.
+       */
+      refresh?: boolean;
+    }
   /** A step of a deploy that carries the authors' PRs: one DM per author per build, later steps threaded. */
   | {
       type: 'deploy_progress';

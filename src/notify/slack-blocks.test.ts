@@ -49,7 +49,10 @@ test('thread reply, shadow text, numbers without undefined parts, action ids rou
   assert.equal(actionKindOf('releasebot_rollback'), 'rollback');
   assert.equal(actionKindOf('other'), undefined);
   assert.equal(parseActionValue('not json'), undefined);
-  assert.notEqual(signalKey(signal('a', 1)), signalKey(signal('a', 2)));
+  // One key per check and series: the monitor refreshes `at` every tick, which must not re-thread it.
+  assert.equal(signalKey(signal('a', 1)), signalKey(signal('a', 2)));
+  assert.notEqual(signalKey(signal('a', 1)), signalKey(signal('b', 1)));
+  assert.notEqual(signalKey(signal('a', 1, { labels: { az: 'a1' } })), signalKey(signal('a', 1, { labels: { az: 'a2' } })));
   assert.equal(signalKey(signal('a', 1, { labels: { x: '1', y: '2' } })), signalKey(signal('a', 1, { labels: { y: '2', x: '1' } })));
 });
 

@@ -1,6 +1,7 @@
 import type { Build, PullRequest } from '../domain/build.js';
 import type { DeployEvent, Severity, Signal } from '../domain/events.js';
 import type { Verdict } from '../detect/verdict.js';
+import { buttonsFor, contextLines, type EventMessageContext } from './event-message-state.js';
 
 /** A Block Kit block; kept loose on purpose (Slack validates the shape, we test what we send). */
 export type Block = { type: string; [key: string]: unknown };
@@ -62,13 +63,17 @@ export function statusCircle(event: DeployEvent): string {
   return stopping ? ':red_circle:' : ':large_yellow_circle:';
 }
 
-/** A stable identity for a signal, so each is threaded once however often the event is re-sent. */
+/**
+ * A stable identity for a signal: its check and series, nothing else. The monitor refreshes `at`
+ * (and the numbers) every tick, so anything time- or value-based here would thread the same
+ * series again on every revision of the event.
+ */
 export function signalKey(s: Signal): string {
   const labels = Object.keys(s.labels)
     .sort()
     .map((k) => `${k}=${s.labels[k]}`)
     .join(',');
-  return `${s.check}{${labels}}@${s.at}`;
+  return `${s.check}{${labels}}`;
 }
 
 function num(x: number | undefined): string | undefined {
@@ -109,36 +114,51 @@ function headline(e: DeployEvent): string {
   return `${statusCircle(e)} ${SEVERITY_EMOJI[e.severity]} Build ${e.buildId} at ${e.stage}: ${state} (confidence ${e.confidence})`;
 }
 
-function button(text: string, kind: SlackActionKind, value: ActionValue, style?: 'primary' | 'danger'): Block {
+/** A Block Kit confirmation dialog: Slack asks before it sends the click (as the web UI does). */
+function confirmDialog(title: string, text: string, yes: string): Block {
+  return {
+    type: 'confirm',
+    title: { type: 'plain_text', text: title },
+    text: { type: 'mrkdwn', text },
+    confirm: { type: 'plain_text', text: yes },
+    deny: { type: 'plain_text', text: 'Cancel' },
+    style: 'danger',
+  } as Block;
+}
+
+function button(text: string, kind: SlackActionKind, value: ActionValue, style?: 'primary' | 'danger', confirm?: Block): Block {
   return {
     type: 'button',
     text: { type: 'plain_text', text, emoji: true },
     action_id: ACTION_IDS[kind],
     value: JSON.stringify(value),
     ...(style ? { style } : {}),
+    ...(confirm ? { confirm } : {}),
   };
 }
 
-/** The four buttons of an open event. */
-export function eventButtons(e: DeployEvent): Block {
+/**
+ * The buttons of an open event that still make sense (see {@link buttonsFor}); undefined when none do.
+ * Rolling back and stopping ask for confirmation first.
+ */
+export function eventButtons(e: DeployEvent, ctx?: EventMessageContext): Block | undefined {
   const v: ActionValue = { eventId: e.id, buildId: e.buildId };
-  return {
-    type: 'actions',
-    block_id: `releasebot_actions:${e.id}`,
-    elements: [
-      button('Roll back now', 'rollback', v, 'danger'),
-      button('Pause pipeline', 'pause', v),
-      button('Resume', 'resume', v, 'primary'),
-      button('Acknowledge', 'acknowledge', v),
-    ],
-  };
+  const show = buttonsFor(e, ctx);
+  const elements: Block[] = [];
+  if (show.rollback) {
+    elements.push(button('Roll back now', 'rollback', v, 'danger', confirmDialog(`Roll back ${e.buildId}?`, `Every stage running build *${e.buildId}* (or a newer build) goes back to its last good build, and the pipeline holds.`, 'Roll back')));
+  }
+  if (show.pause) elements.push(button('Pause pipeline', 'pause', v, undefined, confirmDialog('Stop deploys?', 'No new deploy step starts until someone presses Resume.', 'Stop deploys')));
+  if (show.resume) elements.push(button('Resume', 'resume', v, 'primary'));
+  if (show.acknowledge) elements.push(button('Acknowledge', 'acknowledge', v));
+  return elements.length ? { type: 'actions', block_id: `releasebot_actions:${e.id}`, elements } : undefined;
 }
 
 /** How many signals the parent message lists; the thread carries the rest. */
 export const MAX_SIGNAL_LINES = 10;
 
 /** Shared body of an event message: checks, build / stage / scope, numbers and links of each signal. */
-function eventBody(e: DeployEvent): Block[] {
+function eventBody(e: DeployEvent, ctx?: EventMessageContext): Block[] {
   const checks = [...new Set(e.signals.map((s) => s.check))];
   const lines = e.signals.slice(0, MAX_SIGNAL_LINES).map(signalLine);
   // Slack caps a section's text at 3000 characters; the thread carries the rest.
@@ -154,21 +174,29 @@ function eventBody(e: DeployEvent): Block[] {
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
   ];
   if (lines.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } });
-  const notes = [e.action && e.action !== 'none' ? `bot action: ${e.action}` : undefined, e.acknowledgedBy ? `acknowledged by <@${e.acknowledgedBy}>` : undefined];
+  const notes = [
+    e.action && e.action !== 'none' ? `bot action: ${e.action.replace('_', ' ')}` : undefined,
+    e.acknowledgedBy ? `acknowledged by <@${e.acknowledgedBy}>` : undefined,
+    ...contextLines(ctx),
+  ];
   const context = notes.filter(Boolean).join(' · ');
   if (context) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
   return blocks;
 }
 
-/** The deploys-channel message of an event (open: with buttons; closed: the resolved rendering). */
-export function renderEventMessage(e: DeployEvent): SlackMessage {
-  if (e.status === 'closed') return renderResolved(e);
-  return { text: `${SEVERITY_UNICODE[e.severity]} Build ${e.buildId} at ${e.stage}: ${e.severity} event — ${e.summary}`, blocks: [...eventBody(e), eventButtons(e)] };
+/**
+ * The deploys-channel message of an event (open: with the buttons that still make sense; closed: the
+ * resolved rendering). `ctx` is what the pipeline did since (rollback, hold, stop), by whoever.
+ */
+export function renderEventMessage(e: DeployEvent, ctx?: EventMessageContext): SlackMessage {
+  if (e.status === 'closed') return renderResolved(e, ctx);
+  const buttons = eventButtons(e, ctx);
+  return { text: `${SEVERITY_UNICODE[e.severity]} Build ${e.buildId} at ${e.stage}: ${e.severity} event — ${e.summary}`, blocks: [...eventBody(e, ctx), ...(buttons ? [buttons] : [])] };
 }
 
 /** The parent message once the event has closed: no buttons left to click. */
-export function renderResolved(e: DeployEvent): SlackMessage {
-  return { text: `✅ Resolved: build ${e.buildId} at ${e.stage} (${e.severity}) — ${e.summary}`, blocks: eventBody(e) };
+export function renderResolved(e: DeployEvent, ctx?: EventMessageContext): SlackMessage {
+  return { text: `✅ Resolved: build ${e.buildId} at ${e.stage} (${e.severity}) — ${e.summary}`, blocks: eventBody(e, ctx) };
 }
 
 /** A thread reply for a signal the event did not have before. */
@@ -190,13 +218,27 @@ export function authorKey(pr: PullRequest): string | undefined {
   return pr.authorSlackId ?? pr.authorEmail;
 }
 
-/** The parent DM to one author: their PRs in this build are starting to go out. */
-export function renderDmParent(build: Build, prs: PullRequest[], stage: string): string {
-  const list = prs.map((p) => `• <${p.url}|#${p.number} ${p.title}>`).join('\n');
-  return `:rocket: Your change${prs.length > 1 ? 's are' : ' is'} going out in build ${build.id} (now: ${stage}).\n${list}\nI'll post every step in this thread.`;
-}
-
 export type DeployPhase = 'started' | 'stage_done' | 'reached_production' | 'rolled_back' | 'tainted';
+
+/**
+ * The parent DM to one author, worded for where the build stands when the thread opens: a build
+ * that was stopped or rolled back before the author's first step is never said to be "going out".
+ */
+export function renderDmParent(build: Build, prs: PullRequest[], stage: string, phase: DeployPhase = 'started'): string {
+  const list = prs.map((p) => `• <${p.url}|#${p.number} ${p.title}>`).join('\n');
+  const your = `Your change${prs.length > 1 ? 's' : ''}`;
+  switch (phase) {
+    case 'started':
+    case 'stage_done':
+      return `:rocket: ${your} ${prs.length > 1 ? 'are' : 'is'} going out in build ${build.id} (now: ${stage}).\n${list}\nI'll post every step in this thread.`;
+    case 'reached_production':
+      return `:tada: ${your} in build ${build.id} reached production.\n${list}`;
+    case 'rolled_back':
+      return `:rewind: Build ${build.id}, which carries ${your.toLowerCase()}, was rolled back at ${stage}.\n${list}`;
+    case 'tainted':
+      return `:no_entry: Build ${build.id}, which carries ${your.toLowerCase()}, was stopped at ${stage} and will not ship.\n${list}\nA newer build will carry ${prs.length > 1 ? 'them' : 'it'} if ${prs.length > 1 ? 'they are' : 'it is'} not reverted.`;
+  }
+}
 
 /** A step line in the DM thread; the final phases say how it ended and why. */
 export function renderDmStep(build: Build, phase: DeployPhase, stage: string, reason?: string): string {

@@ -3,6 +3,8 @@ import type { SlackConfig } from '../config/schema.js';
 import type { Build, PullRequest } from '../domain/build.js';
 import type { DeployEvent } from '../domain/events.js';
 import type { Store } from '../store/store.js';
+import type { Clock } from '../clock/clock.js';
+import { loadEventContext } from './event-message-state.js';
 import type { Notification, Notifier } from './notification.js';
 import {
   MAX_SIGNAL_LINES,
@@ -13,6 +15,7 @@ import {
   renderShadow,
   renderSignalReply,
   signalKey,
+  type DeployPhase,
 } from './slack-blocks.js';
 
 /** KV namespaces the Slack notifier keeps its message references in. */
@@ -51,7 +54,12 @@ export interface SlackNotifierOptions {
   /** Shadow-mode messages and bot health; without it those are skipped. */
   teamChannel?: string;
   log?: (line: string) => void;
+  /** Wall clock for the lookup cache's expiry; without it a miss is remembered until restart. */
+  clock?: Clock;
 }
+
+/** How long an e-mail with no Slack account is remembered before it is looked up again. */
+export const UNKNOWN_AUTHOR_TTL_MS = 6 * 3600_000;
 
 interface MessageRef {
   channel: string;
@@ -67,6 +75,8 @@ interface MessageRef {
  */
 export class SlackNotifier implements Notifier {
   readonly name = 'slack';
+  /** e-mail -> Slack user id (or null: no account, looked up at `at`). */
+  private readonly users = new Map<string, { id: string | null; at: number }>();
   constructor(private readonly o: SlackNotifierOptions) {}
 
   accepts(n: Notification): boolean {
@@ -86,7 +96,7 @@ export class SlackNotifier implements Notifier {
     if (!this.accepts(n)) return;
     switch (n.type) {
       case 'event':
-        return this.postEvent(n.event, n.shadow, n.wouldDo);
+        return n.refresh ? this.refreshEvent(n.event) : this.postEvent(n.event, n.shadow, n.wouldDo);
       case 'deploy_progress':
         return this.postProgress(n);
       case 'team':
@@ -97,9 +107,23 @@ export class SlackNotifier implements Notifier {
     }
   }
 
+  /**
+   * Re-renders an event's posted message with the pipeline's current state (who rolled back, held,
+   * stopped or resumed), reading the event afresh so a refresh never shows older signals.
+   */
+  private async refreshEvent(given: DeployEvent): Promise<void> {
+    const ref = await this.getRef(SLACK_KV.event, given.id);
+    // Nothing was posted (yet, or in shadow mode): a refresh never starts a message of its own.
+    if (!ref || ref.channel === this.o.teamChannel) return;
+    const e = (await this.o.store.getEvent(given.id)) ?? given;
+    const msg = renderEventMessage(e, await loadEventContext(this.o.store, e));
+    await this.o.client.chat.update({ channel: ref.channel, ts: ref.ts, text: msg.text, blocks: msg.blocks });
+    await this.o.store.setKv(SLACK_KV.event, e.id, JSON.stringify({ ...ref, updatedAt: Math.max(ref.updatedAt ?? -Infinity, e.updatedAt) }));
+  }
+
   private async postEvent(e: DeployEvent, shadow: boolean, wouldDo: string | undefined): Promise<void> {
     const { client, store } = this.o;
-    const msg = shadow ? renderShadow(e, wouldDo) : renderEventMessage(e);
+    const msg = shadow ? renderShadow(e, wouldDo) : renderEventMessage(e, await loadEventContext(store, e));
     const ref = await this.getRef(SLACK_KV.event, e.id);
     if (!ref) {
       const channel = shadow ? this.o.teamChannel! : this.o.deploysChannel;
@@ -147,7 +171,7 @@ export class SlackNotifier implements Notifier {
       if (thread) {
         await client.chat.postMessage({ channel: thread.channel, thread_ts: thread.ts, text: line, unfurl_links: false });
       } else {
-        const opened = await this.openDm(n.build, author, prs, n.stage, line);
+        const opened = await this.openDm(n.build, author, prs, n.stage, n.phase, line);
         if (!opened) continue;
       }
       await store.setKv(SLACK_KV.dmStep, stepKey, '1');
@@ -155,26 +179,37 @@ export class SlackNotifier implements Notifier {
   }
 
   /** First step for this author and build: open the DM and post the parent (which carries that first step). */
-  private async openDm(build: Build, author: string, prs: PullRequest[], stage: string, firstLine: string): Promise<boolean> {
+  private async openDm(build: Build, author: string, prs: PullRequest[], stage: string, phase: DeployPhase, firstLine: string): Promise<boolean> {
     const user = await this.resolveUser(prs[0]);
     if (!user) return false;
     const conv = await this.o.client.conversations.open({ users: user });
     const channel = conv.channel?.id;
     if (!channel) throw new Error(`conversations.open for ${user} returned no channel`);
-    const res = await this.o.client.chat.postMessage({ channel, text: `${renderDmParent(build, prs, stage)}\n${firstLine}`, unfurl_links: false });
+    const res = await this.o.client.chat.postMessage({ channel, text: `${renderDmParent(build, prs, stage, phase)}\n${firstLine}`, unfurl_links: false });
     await this.o.store.setKv(SLACK_KV.dm, `${build.id}:${author}`, JSON.stringify({ channel, ts: String(res.ts) }));
     return true;
   }
 
+  /**
+   * The author's Slack id: given, or looked up by e-mail once. Both answers are cached, so an author
+   * without a Slack account costs one lookup per build's worth of steps, not one per step.
+   */
   private async resolveUser(pr: PullRequest): Promise<string | undefined> {
     if (pr.authorSlackId) return pr.authorSlackId;
+    const email = pr.authorEmail!;
+    const now = this.o.clock?.now() ?? 0;
+    const cached = this.users.get(email);
+    if (cached && (cached.id !== null || !this.o.clock || now - cached.at < UNKNOWN_AUTHOR_TTL_MS)) return cached.id ?? undefined;
     try {
-      const res = await this.o.client.users.lookupByEmail({ email: pr.authorEmail! });
-      return res.user?.id;
+      const res = await this.o.client.users.lookupByEmail({ email });
+      const id = res.user?.id ?? null;
+      this.users.set(email, { id, at: now });
+      return id ?? undefined;
     } catch (err) {
       // An author without a Slack account must not hold up the other authors' DMs.
       if ((err as { data?: { error?: string } }).data?.error === 'users_not_found') {
-        this.o.log?.(`slack: no Slack user for ${pr.authorEmail}; skipping their DM`);
+        this.o.log?.(`slack: no Slack user for ${email}; skipping their DMs`);
+        this.users.set(email, { id: null, at: now });
         return undefined;
       }
       throw err;

@@ -14,6 +14,11 @@ export interface SlackActionsDeps {
   actions: PipelineActions;
   store: Store;
   clock: Clock;
+  /**
+   * Clock the request-signature window is checked against. Slack signs with wall time, so this must
+   * be real time even when `clock` is virtual (the demo). Default: `clock`.
+   */
+  signatureClock?: Clock;
   slack: WebClient;
   allowedUsers: string[];
   allowedGroups: string[];
@@ -66,7 +71,7 @@ async function handle(req: FastifyRequest, reply: FastifyReply, deps: SlackActio
     timestamp: header(req, 'x-slack-request-timestamp'),
     signature: header(req, 'x-slack-signature'),
     rawBody: raw,
-    nowMs: deps.clock.now(),
+    nowMs: (deps.signatureClock ?? deps.clock).now(),
   });
   if (!verdict.ok) {
     log(`slack actions: rejected request (${verdict.reason})`);
