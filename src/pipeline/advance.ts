@@ -40,7 +40,7 @@ function advanceSlot(d: Draft, k: number): void {
   if (slot.phase === 'baking' && d.now >= (slot.bakeUntil ?? 0) && !isBlocked(slot)) finishBake(d, k, build);
   // A block that arrives after the bake still keeps the build where it is.
   if (slot.phase !== 'ready' || isBlocked(slot)) return;
-  const gate = gateCheck(d.s, slot);
+  const gate = gateCheck(d.s, slot, d.now);
   if (!gate.open) return;
   if (k === d.s.slots.length - 1) {
     complete(d, k, build, gate);

@@ -70,6 +70,27 @@ describe('promotion gate (reducer)', () => {
     assert.equal(d.state.slots[0].gate!.verdict as string, 'inconclusive');
   });
 
+  it('uses a pass only when it arrives: a build that waited for a busy stage needs a new one', () => {
+    const d = gated([stage('a', 10), stage('b', 100)]);
+    d.observe({ type: 'build_received', build: { id: 'b1' } });
+    d.succeedAll();
+    d.at(10 * S);
+    verdict(d, 'pass', 10 * S, { stage: 'a' });
+    d.succeedAll(); // b1 bakes in b until 110 s
+    d.observe({ type: 'build_received', build: { id: 'b2' } });
+    d.succeedAll(); // b2 bakes in a until 20 s
+    d.at(20 * S);
+    verdict(d, 'pass', 20 * S, { buildId: 'b2', stage: 'a' });
+    assert.equal(d.occupants().a, 'b2', 'b is busy');
+    d.at(110 * S);
+    verdict(d, 'pass', 110 * S, { stage: 'b' });
+    assert.equal(d.state.builds.b1.status, 'completed');
+    d.at(115 * S);
+    assert.equal(d.occupants().a, 'b2', 'the pass from 20 s is not used at 115 s');
+    verdict(d, 'pass', 115 * S, { buildId: 'b2', stage: 'a' });
+    assert.equal(d.occupants().b, 'b2');
+  });
+
   it('needs a fresh verdict in every stage, also to complete from the last one', () => {
     const d = readyInCanary();
     verdict(d, 'pass', 10 * S);
@@ -93,7 +114,7 @@ describe('promotion gate (reducer)', () => {
     assert.match(d.decisions('promote').at(-1)!.reason, /no promotion gate configured/);
   });
 
-  it('property: every promotion out of a stage follows a pass for that build and stage evaluated after its bake ended', () => {
+  it('property: every promotion out of a stage happens when a pass for that build and stage, evaluated after its bake ended, arrives', () => {
     type Op = { kind: 'tick'; dt: number } | { kind: 'succeed' } | { kind: 'verdict'; v: GateVerdict; lag: number; stage: number } | { kind: 'build' };
     const op: fc.Arbitrary<Op> = fc.oneof(
       { weight: 3, arbitrary: fc.record({ kind: fc.constant('tick' as const), dt: fc.integer({ min: 1, max: 8 }) }) },
@@ -107,7 +128,7 @@ describe('promotion gate (reducer)', () => {
         const d = gated(stages);
         let n = 0;
         // Passes seen, by build@stage, with the bake end they had to follow.
-        const passes: Array<{ key: string; evaluatedAt: number; bakeEndedAt: number }> = [];
+        const passes: Array<{ key: string; evaluatedAt: number; bakeEndedAt: number; at: number }> = [];
         for (const o of ops) {
           if (o.kind === 'tick') d.at(d.now + o.dt * S);
           else if (o.kind === 'succeed') d.succeedAll();
@@ -118,14 +139,14 @@ describe('promotion gate (reducer)', () => {
             const evaluatedAt = d.now - o.lag * S;
             const before = slot.bakeEndedAt;
             verdict(d, o.v, evaluatedAt, { buildId: slot.buildId, stage: slot.stage });
-            if (o.v === 'pass' && before !== undefined) passes.push({ key: `${slot.buildId}@${slot.stage}`, evaluatedAt, bakeEndedAt: before });
+            if (o.v === 'pass' && before !== undefined) passes.push({ key: `${slot.buildId}@${slot.stage}`, evaluatedAt, bakeEndedAt: before, at: d.now });
           }
         }
         for (const dec of d.decisions()) {
           if (dec.kind !== 'promote' && dec.kind !== 'complete') continue;
           if (dec.kind === 'promote' && /entered the first stage/.test(dec.reason)) continue;
           const from = dec.kind === 'complete' ? dec.stage! : stages[stages.findIndex((s) => s.name === dec.stage) - 1].name;
-          const ok = passes.some((p) => p.key === `${dec.buildId}@${from}` && p.evaluatedAt >= p.bakeEndedAt);
+          const ok = passes.some((p) => p.key === `${dec.buildId}@${from}` && p.evaluatedAt >= p.bakeEndedAt && p.at === dec.at);
           assert.ok(ok, `${dec.kind} of ${dec.buildId} out of ${from} without a fresh pass`);
         }
       }),

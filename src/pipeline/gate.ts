@@ -11,6 +11,8 @@ export interface SlotGate {
   reason: string;
   /** The stored `GateRecord` id, linked from the promote / complete decision. */
   recordId?: string;
+  /** When the orchestrator recorded it: a pass opens the gate only in that transition (fresh evidence). */
+  recordedAt?: number;
 }
 
 /** Whether the build in a ready slot may leave it, and the sentence the decision log gets. */
@@ -30,7 +32,7 @@ export function recordGate(d: Draft, g: SlotGate & { stage: string }): void {
   // Only a ready occupant can use a verdict; one reported during the bake could not have seen its end.
   if (!slot || slot.buildId !== g.buildId || slot.phase !== 'ready') return;
   if (slot.gate && slot.gate.buildId === g.buildId && slot.gate.evaluatedAt > g.evaluatedAt) return;
-  const gate: SlotGate = { buildId: g.buildId, verdict: g.verdict, evaluatedAt: g.evaluatedAt, reason: g.reason };
+  const gate: SlotGate = { buildId: g.buildId, verdict: g.verdict, evaluatedAt: g.evaluatedAt, reason: g.reason, recordedAt: d.now };
   if (g.recordId !== undefined) gate.recordId = g.recordId;
   slot.gate = gate;
 }
@@ -38,11 +40,13 @@ export function recordGate(d: Draft, g: SlotGate & { stage: string }): void {
 /**
  * The promotion rule's gate condition. With a gate required (`state.gateRequired`, set when a
  * monitor watches the pipeline) a build leaves its stage only on a `pass` verdict for that build,
- * evaluated at or after the moment its bake ended. Anything else (no verdict yet, a verdict from
- * before the bake ended, inconclusive, breach) keeps it where it is. Without a gate, the slot opens
- * and the decision says so.
+ * evaluated at or after the moment its bake ended, and only in the transition that records it (at
+ * `now`): a pass kept while the next stage was busy is not used later, when the metrics may be gone;
+ * the monitor evaluates ready builds again every tick. Anything else (no verdict yet, one from
+ * before the bake ended, an older pass, inconclusive, breach) keeps it where it is. Without a gate,
+ * the slot opens and the decision says so.
  */
-export function gateCheck(s: PipelineState, slot: SlotState): GateCheck {
+export function gateCheck(s: PipelineState, slot: SlotState, now: number): GateCheck {
   if (!s.gateRequired) return { open: true, why: 'no promotion gate configured' };
   const g = slot.gate;
   if (!g || g.buildId !== slot.buildId) return { open: false, why: 'waiting for a gate evaluation after the bake' };
@@ -51,6 +55,7 @@ export function gateCheck(s: PipelineState, slot: SlotState): GateCheck {
   }
   const at = new Date(g.evaluatedAt).toISOString();
   if (g.verdict !== 'pass') return { open: false, why: `gate ${g.verdict} at ${at}: ${g.reason}` };
+  if (g.recordedAt !== now) return { open: false, why: `waiting for a fresh gate pass (the last one, at ${at}, was not used when it arrived)` };
   const out: GateCheck = { open: true, why: `gate passed at ${at}: ${g.reason}` };
   if (g.recordId !== undefined) out.recordId = g.recordId;
   return out;

@@ -81,7 +81,7 @@ export interface PipelineState {
   retry?: RetryPolicy;
   /** Failed steps waiting for their backoff to pass before the next attempt, by idempotency key. */
   retrying?: Record<string, { request: DeployRequest; attempt: number; due: number; error: string }>;
-  /** A build leaves a stage only on a passing gate verdict evaluated after its bake (set when a monitor watches). */
+  /** A build leaves a stage only when a passing gate verdict, evaluated after its bake, arrives (set when a monitor watches). */
   gateRequired?: boolean;
 }
 

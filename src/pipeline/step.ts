@@ -13,8 +13,9 @@
  * - **Promotion gate** (`gate.ts`, when `gateRequired`, i.e. a monitor watches the pipeline): a ready
  *   build leaves its stage (promotes, or completes from the last stage) only on a `gate_verdict` of
  *   `pass` for that build and stage whose evaluation started at or after the moment its bake ended
- *   (`bakeEndedAt`). No verdict yet, an older one, `inconclusive` or `breach` keep it where it is (a
- *   gate never rolls back). The monitor evaluates against the backend, requires fresh samples since
+ *   (`bakeEndedAt`), in the transition that records that pass (a pass is not kept for later: the
+ *   monitor evaluates ready builds every tick). No verdict yet, an older one, `inconclusive` or
+ *   `breach` keep it where it is (a gate never rolls back). The monitor evaluates against the backend, requires fresh samples since
  *   the deploy from every in-scope series and stores the evidence; a stage with no checks gets a
  *   `pass` that says so. The promote / complete decision names the verdict and its record (`evidence.gateId`).
  * - **Completion:** a build ready (and through the gate) in the last stage is `completed` and becomes the last good build everywhere
