@@ -28,7 +28,7 @@ export function pruneBuilds(s: PipelineState, keep = KEEP_FINISHED_BUILDS): void
   for (const b of finished.slice(keep)) if (!kept.has(b.id)) delete s.builds[b.id];
 }
 
-function referencedIds(s: PipelineState): Set<string> {
+export function referencedIds(s: PipelineState): Set<string> {
   const referenced = new Set<string>();
   for (const slot of s.slots) {
     for (const id of [slot.buildId, slot.lastGoodBuildId, slot.runningBuildId, slot.failed?.request.targetBuildId]) if (id) referenced.add(id);

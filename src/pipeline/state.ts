@@ -79,6 +79,8 @@ export interface PipelineState {
   nextId: number;
   /** Deploy retry policy (the runner sets it from the deployer config); default 2 retries, 5 s backoff. */
   retry?: RetryPolicy;
+  /** How many finished builds the state keeps (default KEEP_FINISHED_BUILDS, 1,000); small values are for tests. */
+  keepFinished?: number;
   /** Failed steps waiting for their backoff to pass before the next attempt, by idempotency key. */
   retrying?: Record<string, { request: DeployRequest; attempt: number; due: number; error: string }>;
   /** A build leaves a stage only when a passing gate verdict, evaluated after its bake, arrives (set when a monitor watches). */

@@ -91,7 +91,7 @@ export function step(state: PipelineState, obs: Observation, now: number): StepR
   const d = new Draft(structuredClone(state), now);
   apply(d, obs);
   advance(d);
-  pruneBuilds(d.s);
+  pruneBuilds(d.s, d.s.keepFinished);
   return { state: d.s, effects: d.effects };
 }
 
