@@ -63,7 +63,7 @@ async function measure(tick: (now: number) => Promise<number>): Promise<TickFigu
   }
   return out;
 }
-const count = (xs: { values: number[] }[]) => xs.reduce((a, s) => a + s.values.length, 0);
+const count = (xs: { values: ArrayLike<number> }[]) => xs.reduce((a, s) => a + s.values.length, 0);
 
 const naive = await measure(async (now) => count(await source.queryRange(QUERY, now - BASELINE - WINDOW, now, STEP)));
 const cache = new WindowCache({ source, stepMs: STEP });

@@ -57,7 +57,7 @@ test('posts form-encoded queries with auth, parses NaN/Inf and seconds to ms', a
       assert.equal(form.get('query'), 'sum by (tier) (x{a="b"})');
       assert.equal(form.get('start'), '1700000000.500');
       assert.equal(form.get('step'), '15.000');
-      assert.deepEqual(s.timestamps, [1700000000500, 1700000015000, 1700000030000]);
+      assert.deepEqual(Array.from(s.timestamps), [1700000000500, 1700000015000, 1700000030000]);
       assert.ok(Number.isNaN(s.values[1]));
       assert.equal(s.values[2], Infinity);
       const bearer = new PrometheusSource({ url, timeoutMs: 1000, retries: 0, auth: { bearer: 'tok' } });

@@ -3,6 +3,9 @@ import { SystemClock } from '../clock/clock.js';
 import { BackendDownError, ReleasebotError } from '../domain/errors.js';
 import type { Labels } from '../domain/events.js';
 import type { MetricsSource, Sample, Series } from './source.js';
+import { MatrixStreamParser, parseValue, type MatrixSink, type StreamedEnvelope } from './matrix-stream.js';
+
+export { parseValue } from './matrix-stream.js';
 
 /** Bearer token or HTTP basic credentials for the metrics server. */
 export type PrometheusAuth = { bearer: string } | { username: string; password: string };
@@ -29,7 +32,6 @@ interface PromResponse {
   errorType?: string;
   error?: string;
 }
-type MatrixEntry = { metric: Labels; values: [number, string][] };
 type VectorEntry = { metric: Labels; value: [number, string] };
 
 /**
@@ -44,6 +46,8 @@ export class PrometheusSource implements MetricsSource {
   private readonly fetchFn: typeof fetch;
   private readonly clock: Clock;
   private readonly authHeader?: string;
+  /** Bytes of answer bodies read so far (the bot's /metrics reports it). */
+  bytesRead = 0;
 
   constructor(private readonly opts: PrometheusSourceOptions) {
     this.base = opts.url.replace(/\/+$/, '');
@@ -54,17 +58,38 @@ export class PrometheusSource implements MetricsSource {
   }
 
   async queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<Series[]> {
-    const data = await this.call('/api/v1/query_range', query, { query, start: secs(startMs), end: secs(endMs), step: secs(stepMs) });
-    if (data.resultType !== 'matrix') throw this.queryError(query, `expected a matrix result, got ${data.resultType}`);
-    return (data.result as MatrixEntry[]).map((r) => ({
-      labels: r.metric,
-      timestamps: r.values.map((v) => Math.round(v[0] * 1000)),
-      values: r.values.map((v) => parseValue(v[1])),
-    }));
+    let out: Series[] = [];
+    await this.queryRangeStream(query, startMs, endMs, stepMs, (labels, timestamps, values) => out.push({ labels, timestamps, values }), () => (out = []));
+    return out;
+  }
+
+  /**
+   * Range query whose answer is read as it arrives (MatrixStreamParser): each series goes to
+   * `sink` as soon as it is complete, so the answer is never held as one string or one object
+   * tree. `restart` is called before a retry re-reads the answer (the sink may already have had
+   * part of the failed attempt). Resolves to the counts of what was read, including the bytes.
+   */
+  async queryRangeStream(query: string, startMs: number, endMs: number, stepMs: number, sink: MatrixSink, restart?: () => void): Promise<StreamedEnvelope> {
+    const params = { query, start: secs(startMs), end: secs(endMs), step: secs(stepMs) };
+    const env = await this.call('/api/v1/query_range', query, params, async (res, attempt) => {
+      if (attempt > 0) restart?.();
+      return readStreamed(res, sink);
+    });
+    this.bytesRead += env.bytes;
+    if (env.status !== 'success') throw this.queryError(query, `${env.errorType ?? 'error'}: ${env.error ?? 'no error text'} (HTTP 200)`, env);
+    if (env.resultType !== 'matrix') throw this.queryError(query, `expected a matrix result, got ${env.resultType}`);
+    return env;
   }
 
   async query(query: string, atMs: number): Promise<Sample[]> {
-    const data = await this.call('/api/v1/query', query, { query, time: secs(atMs) });
+    const body = await this.call('/api/v1/query', query, { query, time: secs(atMs) }, async (res) => {
+      const text = await res.text();
+      this.bytesRead += Buffer.byteLength(text);
+      return parseBody(text) ?? { text };
+    });
+    if (!('status' in body) || !body.data) throw this.queryError(query, `HTTP 200 with a body that is not Prometheus JSON: ${'text' in body ? String(body.text).slice(0, 200) : ''}`);
+    if (body.status !== 'success') throw this.queryError(query, `${body.errorType ?? 'error'}: ${body.error ?? 'no error text'} (HTTP 200)`, body);
+    const data = body.data;
     switch (data.resultType) {
       case 'vector':
         return (data.result as VectorEntry[]).map((r) => ({ labels: r.metric, timestamp: Math.round(r.value[0] * 1000), value: parseValue(r.value[1]) }));
@@ -86,14 +111,17 @@ export class PrometheusSource implements MetricsSource {
     }
   }
 
-  /** One API call with timeout and retries; resolves to `data` of a successful answer. */
-  private async call(path: string, query: string, params: Record<string, string>): Promise<{ resultType: string; result: unknown }> {
+  /**
+   * One API call with timeout and retries. A 2xx answer is handed to `read` (which may stream it);
+   * anything else is read as text and turned into BACKEND_DOWN or QUERY_FAILED here.
+   */
+  private async call<T>(path: string, query: string, params: Record<string, string>, read: (res: Response, attempt: number) => Promise<T>): Promise<T> {
     const url = this.base + path;
     let lastFailure = '';
     for (let attempt = 0; attempt <= this.opts.retries; attempt++) {
       if (attempt > 0) await this.clock.sleep((this.opts.backoffMs ?? 250) * 2 ** (attempt - 1));
       let res: Response;
-      let text: string;
+      let text = '';
       try {
         res = await this.fetchFn(url, {
           method: 'POST',
@@ -101,9 +129,12 @@ export class PrometheusSource implements MetricsSource {
           body: new URLSearchParams(params).toString(),
           signal: AbortSignal.timeout(this.opts.timeoutMs),
         });
+        if (res.status >= 200 && res.status < 300) return await read(res, attempt);
         text = await res.text();
       } catch (err) {
-        // Network error or timeout: the server may come back, so retry.
+        if (err instanceof ReleasebotError) throw err;
+        if (err instanceof SyntaxError) throw this.queryError(query, `HTTP 200 with a body that is not Prometheus JSON: ${err.message}`);
+        // Network error or timeout (also in the middle of a streamed answer): the server may come back, so retry.
         lastFailure = describeNetworkError(err, this.opts.timeoutMs);
         continue;
       }
@@ -122,36 +153,18 @@ export class PrometheusSource implements MetricsSource {
         throw new BackendDownError(`metrics server ${this.base} refused ${path}: HTTP ${res.status}${res.status === 404 ? ' (is this a Prometheus API URL?)' : ' (check metrics.auth)'}`, { server: this.base, status: res.status });
       }
       if (!body) throw this.queryError(query, `HTTP ${res.status} with a body that is not Prometheus JSON: ${text.slice(0, 200)}`);
-      if (res.status >= 400 || body.status !== 'success' || !body.data) {
-        throw this.queryError(query, `${body.errorType ?? 'error'}: ${body.error ?? 'no error text'} (HTTP ${res.status})`, body);
-      }
-      return body.data;
+      throw this.queryError(query, `${body.errorType ?? 'error'}: ${body.error ?? 'no error text'} (HTTP ${res.status})`, body);
     }
     throw new BackendDownError(`metrics server ${this.base} unreachable after ${this.opts.retries + 1} attempt(s) of ${path}: ${lastFailure}`, { server: this.base, path, attempts: this.opts.retries + 1 });
   }
 
-  private queryError(query: string, what: string, body?: PromResponse): ReleasebotError {
+  private queryError(query: string, what: string, body?: { errorType?: string; error?: string }): ReleasebotError {
     return new ReleasebotError('QUERY_FAILED', `query ${JSON.stringify(query)} failed on ${this.base}: ${what}`, {
       query,
       server: this.base,
       errorType: body?.errorType,
       error: body?.error,
     });
-  }
-}
-
-/** Parses a Prometheus sample value, including "NaN", "+Inf" and "-Inf". */
-export function parseValue(v: string): number {
-  switch (v) {
-    case 'NaN':
-      return NaN;
-    case '+Inf':
-    case 'Inf':
-      return Infinity;
-    case '-Inf':
-      return -Infinity;
-    default:
-      return Number(v);
   }
 }
 
@@ -172,4 +185,17 @@ function describeNetworkError(err: unknown, timeoutMs: number): string {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
   return [e?.message, e?.cause?.code ?? e?.cause?.message].filter(Boolean).join(': ') || String(err);
+}
+
+/** Streams a 2xx answer through the matrix parser; a non-success envelope is returned for the caller to report. */
+async function readStreamed(res: Response, sink: MatrixSink): Promise<StreamedEnvelope> {
+  const parser = new MatrixStreamParser(sink);
+  const reader = res.body?.getReader();
+  for (;;) {
+    if (!reader) break;
+    const { done, value } = await reader.read();
+    if (done) break;
+    parser.push(value);
+  }
+  return parser.end();
 }

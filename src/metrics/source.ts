@@ -1,10 +1,16 @@
 import type { Labels } from '../domain/events.js';
 
-/** One time series: parallel arrays of sample times (ms since epoch) and values. */
+/**
+ * Sample storage: plain arrays, or typed arrays (the window cache hands out views over its
+ * compact buffers, src/metrics/window-cache.ts). Treat both as read-only.
+ */
+export type SampleArray = number[] | Float64Array;
+
+/** One time series: parallel arrays of sample times (ms since epoch) and values; NaN marks a missing value. */
 export interface Series {
   labels: Labels;
-  timestamps: number[];
-  values: number[];
+  timestamps: SampleArray;
+  values: SampleArray;
 }
 
 /** An instant-query result: one value per series. */

@@ -1,8 +1,23 @@
 import type { Labels } from '../domain/events.js';
+import { GridWindow, labelKey } from './grid-window.js';
 import type { MetricsSource, Series } from './source.js';
 
+export { labelKey } from './grid-window.js';
+
+/** A source that can hand over a range query's series one at a time as it reads them (PrometheusSource). */
+export interface StreamingRangeSource {
+  queryRangeStream(
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    sink: (labels: Labels, timestamps: Float64Array, values: Float64Array) => void,
+    restart?: () => void,
+  ): Promise<unknown>;
+}
+
 export interface WindowCacheOptions {
-  source: MetricsSource;
+  source: MetricsSource | (MetricsSource & StreamingRangeSource);
   /** Resolution of the windows (the range-query step), e.g. 15 s. */
   stepMs: number;
   /**
@@ -11,6 +26,10 @@ export interface WindowCacheOptions {
    * last minute is re-read. Default 60 s.
    */
   overlapMs?: number;
+  /** A first fill is split into range queries of at most this long. Default 30 min. */
+  fillChunkMs?: number;
+  /** At most this many of those queries run at once (per window being filled). Default 3. */
+  fillConcurrency?: number;
 }
 
 /** One rolling window: `windowMs` of samples ending at `nowMs - offsetMs` (offset for seasonal windows). */
@@ -21,29 +40,42 @@ export interface WindowRequest {
   offsetMs?: number;
 }
 
-/** Counters for measuring what the cache saves. */
+/** Counters for measuring what the cache saves and holds. */
 export interface WindowCacheStats {
   fullFetches: number;
   incrementalFetches: number;
   samplesFetched: number;
 }
 
+/** What the cache holds for one query (all its offsets). */
+export interface HeldFigures {
+  series: number;
+  samples: number;
+  bytes: number;
+}
+
 interface Entry {
-  /** Last grid time fetched (inclusive). */
-  end: number;
-  series: Map<string, Series>;
+  query: string;
+  windowMs: number;
+  grid: GridWindow;
 }
 
 /**
- * Rolling in-memory windows per (query, window, offset) and per result series. The first
- * request (and the first after a restart, or after a gap longer than the window) fetches the
- * whole window; later ones fetch only the samples since the last one (plus a short overlap)
- * and trim what fell out of the window. All times sit on a `stepMs` grid so every fetch
- * evaluates at the same instants as the ones before. Series that stop appearing keep their
- * old samples until these leave the window.
+ * Rolling in-memory windows per (query, offset), in compact typed arrays (GridWindow: 8 bytes per
+ * sample, no per-sample objects), sized by the longest window asked of that query: a shorter
+ * window of the same query is a view of the same buffers. The first request (and the first after
+ * a restart, a gap longer than the window, or a longer window) fills the whole window with range
+ * queries split by time and run a few at a time, each answer streamed into the buffers as it is
+ * read; later requests fetch only the samples since the last one (plus a short overlap). All times
+ * sit on a `stepMs` grid so every fetch evaluates at the same instants as the ones before. Series
+ * that stop appearing keep their old samples until these leave the window.
+ *
+ * The series returned are read-only views of the cache's buffers, valid until the next request
+ * for the same query: judge them, do not keep them (copy what must outlive the tick).
  */
 export class WindowCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly pending = new Map<string, Promise<unknown>>();
   private readonly step: number;
   private readonly overlap: number;
   readonly stats: WindowCacheStats = { fullFetches: 0, incrementalFetches: 0, samplesFetched: 0 };
@@ -56,27 +88,16 @@ export class WindowCache {
 
   /** Series covering [end - windowMs, end] with end = nowMs - offsetMs rounded down to the step grid. */
   async get(req: WindowRequest): Promise<Series[]> {
-    const end = Math.floor((req.nowMs - (req.offsetMs ?? 0)) / this.step) * this.step;
-    const start = Math.ceil((end - req.windowMs) / this.step) * this.step;
-    const key = `${req.query}\u0000${req.windowMs}\u0000${req.offsetMs ?? 0}`;
-    let entry = this.entries.get(key);
-    if (!entry || entry.end < start || end < entry.end) {
-      // Nothing usable held (first use, restart, a gap longer than the window, or time went back): refill.
-      const fresh = await this.opts.source.queryRange(req.query, start, end, this.step);
-      this.stats.fullFetches++;
-      this.count(fresh);
-      entry = { end, series: new Map(fresh.map((s) => [labelKey(s.labels), copy(s)])) };
-      this.entries.set(key, entry);
-    } else if (end > entry.end) {
-      const from = Math.max(start, entry.end + this.step - this.overlap);
-      const fresh = await this.opts.source.queryRange(req.query, from, end, this.step);
-      this.stats.incrementalFetches++;
-      this.count(fresh);
-      for (const s of fresh) merge(entry.series, s, from);
-      entry.end = end;
-    }
-    trim(entry.series, start);
-    return [...entry.series.values()].map(copy);
+    return this.serialized(keyOf(req), () => this.update(req, false));
+  }
+
+  /**
+   * Fetch through now: refills the whole window from the backend, whatever is held, and returns
+   * it. For decisions that must rest on what the backend says at this moment (a promotion gate
+   * after a bake), not on samples read earlier that may since have been corrected.
+   */
+  async fetchThrough(req: WindowRequest): Promise<Series[]> {
+    return this.serialized(keyOf(req), () => this.update(req, true));
   }
 
   /** Forget everything (the next request of every window refills it). */
@@ -84,44 +105,91 @@ export class WindowCache {
     this.entries.clear();
   }
 
-  private count(series: Series[]): void {
-    for (const s of series) this.stats.samplesFetched += s.values.length;
+  /** What is held, per query (all offsets of the query summed). */
+  held(): Map<string, HeldFigures> {
+    const out = new Map<string, HeldFigures>();
+    for (const e of this.entries.values()) {
+      const f = out.get(e.query) ?? { series: 0, samples: 0, bytes: 0 };
+      f.series += e.grid.seriesCount;
+      f.samples += e.grid.slotsHeld;
+      f.bytes += e.grid.bytes;
+      out.set(e.query, f);
+    }
+    return out;
   }
-}
 
-function merge(held: Map<string, Series>, fresh: Series, from: number): void {
-  const key = labelKey(fresh.labels);
-  const old = held.get(key);
-  if (!old) {
-    held.set(key, copy(fresh));
-    return;
-  }
-  // The overlap re-read replaces what was held from `from` on.
-  let keep = old.timestamps.length;
-  while (keep > 0 && old.timestamps[keep - 1] >= from) keep--;
-  old.timestamps.length = keep;
-  old.values.length = keep;
-  old.timestamps.push(...fresh.timestamps);
-  old.values.push(...fresh.values);
-}
-
-function trim(held: Map<string, Series>, start: number): void {
-  for (const [key, s] of held) {
-    let drop = 0;
-    while (drop < s.timestamps.length && s.timestamps[drop] < start) drop++;
-    if (drop === s.timestamps.length) held.delete(key);
-    else if (drop > 0) {
-      s.timestamps.splice(0, drop);
-      s.values.splice(0, drop);
+  /** Why: two checks on one query ask for it in the same tick; the second waits for the first's fetch instead of repeating it. */
+  private async serialized<T>(key: string, run: () => Promise<T>): Promise<T> {
+    while (this.pending.has(key)) await this.pending.get(key)!.catch(() => {});
+    const p = run();
+    this.pending.set(key, p);
+    try {
+      return await p;
+    } finally {
+      this.pending.delete(key);
     }
   }
+
+  private async update(req: WindowRequest, force: boolean): Promise<Series[]> {
+    const end = Math.floor((req.nowMs - (req.offsetMs ?? 0)) / this.step) * this.step;
+    const start = Math.ceil((end - req.windowMs) / this.step) * this.step;
+    const key = keyOf(req);
+    let entry = this.entries.get(key);
+    if (force || !entry || req.windowMs > entry.windowMs || !(entry.grid.endT >= start) || end < entry.grid.endT) {
+      // Nothing usable held (first use, restart, a gap longer than the window, a longer window, time went back): refill.
+      const windowMs = Math.max(req.windowMs, entry?.windowMs ?? 0);
+      this.entries.delete(key);
+      entry = { query: req.query, windowMs, grid: new GridWindow(this.step, Math.floor(windowMs / this.step) + 1) };
+      await this.fill(entry, Math.ceil((end - windowMs) / this.step) * this.step, end);
+      this.entries.set(key, entry);
+    } else if (end > entry.grid.endT) {
+      const from = Math.max(start, entry.grid.endT + this.step - this.overlap);
+      const grid = entry.grid;
+      grid.advance(Math.ceil((end - entry.windowMs) / this.step) * this.step, end);
+      this.stats.incrementalFetches++;
+      try {
+        await this.stream(req.query, from, end, (k, labels, ts, vs) => grid.write(k, labels, ts, vs, from));
+      } catch (err) {
+        // The grid already spans the new slots: keeping it would leave them empty for good. Refill next time.
+        this.entries.delete(key);
+        throw err;
+      }
+    }
+    return entry.grid.view(start, end);
+  }
+
+  /** First fill: range queries of at most `fillChunkMs`, at most `fillConcurrency` at once, streamed into the grid. */
+  private async fill(entry: Entry, start: number, end: number): Promise<void> {
+    entry.grid.advance(start, end);
+    this.stats.fullFetches++;
+    const chunk = Math.max(this.step, Math.floor((this.opts.fillChunkMs ?? 1_800_000) / this.step) * this.step);
+    const pieces: Array<[number, number]> = [];
+    for (let from = start; from <= end; from += chunk) pieces.push([from, Math.min(end, from + chunk - this.step)]);
+    let next = 0;
+    const worker = async () => {
+      while (next < pieces.length) {
+        const [from, to] = pieces[next++];
+        await this.stream(entry.query, from, to, (k, labels, ts, vs) => entry.grid.write(k, labels, ts, vs));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(pieces.length, Math.max(1, this.opts.fillConcurrency ?? 3)) }, worker));
+  }
+
+  /** One range query whose series go to `write` one by one (streamed when the source can). */
+  private async stream(query: string, from: number, to: number, write: (key: string, labels: Labels, ts: ArrayLike<number>, vs: ArrayLike<number>) => void): Promise<void> {
+    const sink = (labels: Labels, ts: ArrayLike<number>, vs: ArrayLike<number>) => {
+      this.stats.samplesFetched += vs.length;
+      write(labelKey(labels), labels, ts, vs);
+    };
+    const src = this.opts.source as Partial<StreamingRangeSource> & MetricsSource;
+    if (typeof src.queryRangeStream === 'function') {
+      await src.queryRangeStream(query, from, to, this.step, sink);
+      return;
+    }
+    for (const s of await src.queryRange(query, from, to, this.step)) sink(s.labels, s.timestamps, s.values);
+  }
 }
 
-function copy(s: Series): Series {
-  return { labels: { ...s.labels }, timestamps: s.timestamps.slice(), values: s.values.slice() };
-}
-
-/** Stable identity of a label set, independent of key order. */
-export function labelKey(labels: Labels): string {
-  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+function keyOf(req: WindowRequest): string {
+  return `${req.query}\u0000${req.offsetMs ?? 0}`;
 }

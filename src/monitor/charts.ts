@@ -46,7 +46,7 @@ export async function chartsForEvent(event: DeployEvent, deps: ChartDeps): Promi
     const signals = event.signals.filter((s) => s.check === name);
     const chart: CheckChart = {
       check: name,
-      series: series.map((s) => ({ labels: s.labels, inScope: matchesScope(s.labels, spec, deps.config.scopeLabels), timestamps: s.timestamps, values: s.values })),
+      series: series.map((s) => ({ labels: s.labels, inScope: matchesScope(s.labels, spec, deps.config.scopeLabels), timestamps: Array.from(s.timestamps), values: Array.from(s.values) })),
     };
     const top = strongest(signals);
     const ts = chart.series.find((s) => s.inScope)?.timestamps ?? chart.series[0]?.timestamps;

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { MatrixStreamParser } from './matrix-stream.js';
+import type { Labels } from '../domain/events.js';
+
+interface Got {
+  labels: Labels;
+  timestamps: number[];
+  values: number[];
+}
+
+function parseInChunks(text: string, cuts: number[]): { got: Got[]; env: ReturnType<MatrixStreamParser['end']> } {
+  const got: Got[] = [];
+  const p = new MatrixStreamParser((labels, ts, vs) => got.push({ labels, timestamps: Array.from(ts), values: Array.from(vs) }));
+  const bytes = Buffer.from(text, 'utf8');
+  let at = 0;
+  for (const c of [...cuts].sort((a, b) => a - b)) {
+    if (c <= at || c >= bytes.length) continue;
+    p.push(new Uint8Array(bytes.subarray(at, c)));
+    at = c;
+  }
+  p.push(new Uint8Array(bytes.subarray(at)));
+  return { got, env: p.end() };
+}
+
+/** What JSON.parse of the whole answer gives, in the same shape. */
+function reference(text: string): Got[] {
+  const body = JSON.parse(text) as { data: { result: { metric: Labels; values: [number, string][] }[] } };
+  const num = (v: string) => (v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : Number(v));
+  return body.data.result.map((r) => ({ labels: r.metric, timestamps: r.values.map((v) => Math.round(v[0] * 1000)), values: r.values.map((v) => num(v[1])) }));
+}
+
+const PROM = JSON.stringify({
+  status: 'success',
+  data: {
+    resultType: 'matrix',
+    result: [
+      { metric: { __name__: 'up', job: 'a "quoted" {job} [x]', path: 'é/ü\\n' }, values: [[1700000000, '1'], [1700000015.5, 'NaN'], [1700000030, '+Inf']] },
+      { metric: {}, values: [[1700000000, '-2.5e-3']] },
+    ],
+  },
+  warnings: ['some warning with ] and }'],
+});
+// VictoriaMetrics adds fields before and after data.
+const VM = `{"status":"success","isPartial":false,"data":{"resultType":"matrix","result":[{"metric":{"a":"b"},"values":[[1,"2"],[2,"3"]]}]},"stats":{"seriesFetched":"1","executionTimeMsec":0}}`;
+
+test('series come out equal to JSON.parse of the whole answer, wherever the chunks are cut', () => {
+  for (const text of [PROM, VM]) {
+    const len = Buffer.byteLength(text);
+    // Every single cut position, then random multi-cut splits.
+    for (let c = 1; c < len; c++) assert.deepEqual(parseInChunks(text, [c]).got, reference(text), `cut at ${c}`);
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: len - 1 }), { maxLength: 12 }), (cuts) => {
+      const { got, env } = parseInChunks(text, cuts);
+      assert.deepEqual(got, reference(text));
+      assert.equal(env.status, 'success');
+      assert.equal(env.resultType, 'matrix');
+      assert.equal(env.series, got.length);
+      assert.equal(env.bytes, len);
+    }));
+  }
+});
+
+test('error answers, non-matrix results and malformed bodies are reported, not swallowed', () => {
+  const err = parseInChunks('{"status":"error","errorType":"bad_data","error":"parse error at char 3"}', [10]).env;
+  assert.deepEqual([err.status, err.errorType, err.error], ['error', 'bad_data', 'parse error at char 3']);
+  const vec = parseInChunks('{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"2"]}]}}', []);
+  assert.equal(vec.env.resultType, 'vector');
+  assert.equal(vec.got.length, 0, 'vector elements are not taken for series');
+  assert.throws(() => parseInChunks('{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"2"]', []), /ended in the middle/);
+  assert.throws(() => parseInChunks('{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,2]]}]}}', []), /point 0 is not \[time, "value"\]/);
+  assert.throws(() => parseInChunks('<html>502 Bad Gateway</html>', []), SyntaxError);
+});

@@ -1,0 +1,175 @@
+import type { Labels } from '../domain/events.js';
+
+/** Receives one series of a matrix result as soon as it has been read. The arrays are the caller's to keep. */
+export type MatrixSink = (labels: Labels, timestamps: Float64Array, values: Float64Array) => void;
+
+/** The response without its result array (status, resultType, error, warnings), and what was streamed. */
+export interface StreamedEnvelope {
+  status?: string;
+  errorType?: string;
+  error?: string;
+  resultType?: string;
+  series: number;
+  samples: number;
+  bytes: number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJ = 0x7b;
+const CLOSE_OBJ = 0x7d;
+const OPEN_ARR = 0x5b;
+const CLOSE_ARR = 0x5d;
+
+/**
+ * An incremental reader of a Prometheus API answer (`{"status":..,"data":{"resultType":"matrix",
+ * "result":[ {...}, ... ]}}`). Why: at 10,000 series the answer of one range query is hundreds of
+ * megabytes; `res.text()` + `JSON.parse` holds the whole string, then the whole object tree, at
+ * once. This reader scans bytes as they arrive, cuts out each element of `data.result` (one
+ * series, a few tens of kilobytes) and hands it to the native `JSON.parse`, then to the sink as
+ * typed arrays. Everything outside the result array (the small envelope) is kept as text and
+ * parsed at the end. Memory is one chunk plus one series, whatever the answer's size.
+ *
+ * Only structure is tracked here (depth, strings, escapes); JSON syntax is checked by `JSON.parse`
+ * on each element and on the envelope, so a malformed answer throws a SyntaxError.
+ */
+export class MatrixStreamParser {
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  /** Text of the last string closed at depth 1 and 2 (keys and short values of the envelope). */
+  private readonly lastString: string[] = ['', '', ''];
+  private stringStart = -1;
+  private stringParts: Uint8Array[] = [];
+  private inData = false;
+  private inResult = false;
+  private resultType?: string;
+  private elementParts: Uint8Array[] = [];
+  private elementStart = -1;
+  private envelope: string[] = [];
+  private series = 0;
+  private samples = 0;
+  private bytes = 0;
+
+  constructor(private readonly sink: MatrixSink) {}
+
+  /** Feeds the next chunk of the body. Throws a SyntaxError naming the series when an element is malformed. */
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.length;
+    let envStart = this.inResult ? -1 : 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (this.inString) {
+        if (this.escape) this.escape = false;
+        else if (c === BACKSLASH) this.escape = true;
+        else if (c === QUOTE) this.closeString(chunk, i);
+        continue;
+      }
+      if (c === QUOTE) {
+        this.inString = true;
+        if (this.depth <= 2) this.stringStart = i + 1;
+      } else if (c === OPEN_OBJ || c === OPEN_ARR) {
+        if (this.inResult && this.depth === 3 && c === OPEN_OBJ) this.elementStart = i;
+        this.depth++;
+        if (this.depth === 2 && c === OPEN_OBJ) this.inData = this.lastString[1] === 'data';
+        if (this.depth === 3 && c === OPEN_ARR && this.inData && this.lastString[2] === 'result') {
+          // Entering data.result: stream its elements, keep only "[]" in the envelope.
+          this.inResult = true;
+          this.envelope.push(decode(chunk, envStart, i + 1));
+          envStart = -1;
+        }
+      } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+        this.depth--;
+        if (this.inResult && this.depth === 3 && c === CLOSE_OBJ) this.closeElement(chunk, i + 1);
+        else if (this.inResult && this.depth === 2) {
+          this.inResult = false;
+          envStart = i;
+        }
+      }
+    }
+    if (envStart >= 0) this.envelope.push(decode(chunk, envStart, chunk.length));
+    this.carryOver(chunk);
+  }
+
+  /** After the last chunk: the envelope's fields and counts. Throws a SyntaxError when the answer is not JSON. */
+  end(): StreamedEnvelope {
+    if (this.depth !== 0 || this.inString) throw new SyntaxError('the answer ended in the middle of a JSON value');
+    const env = JSON.parse(this.envelope.join('')) as { status?: string; errorType?: string; error?: string; data?: { resultType?: string } };
+    if (!env || typeof env !== 'object') throw new SyntaxError('the answer is not a JSON object');
+    return { status: env.status, errorType: env.errorType, error: env.error, resultType: env.data?.resultType ?? this.resultType, series: this.series, samples: this.samples, bytes: this.bytes };
+  }
+
+  private closeString(chunk: Uint8Array, i: number): void {
+    this.inString = false;
+    if (this.depth > 2 || this.stringStart < 0) return;
+    const tail = chunk.subarray(this.stringStart, i);
+    const text = this.stringParts.length > 0 ? Buffer.concat([...this.stringParts, tail]).toString('utf8') : decode(chunk, this.stringStart, i);
+    // Why the raw text is enough: envelope keys and the resultType never contain escapes.
+    if (this.depth === 2 && this.lastString[2] === 'resultType') this.resultType = text;
+    this.lastString[this.depth] = text;
+    this.stringParts = [];
+    this.stringStart = -1;
+  }
+
+  private closeElement(chunk: Uint8Array, endExclusive: number): void {
+    const tail = chunk.subarray(Math.max(this.elementStart, 0), endExclusive);
+    const text = this.elementParts.length > 0 ? Buffer.concat([...this.elementParts, tail]).toString('utf8') : Buffer.from(tail.buffer, tail.byteOffset, tail.length).toString('utf8');
+    this.elementParts = [];
+    this.elementStart = -1;
+    if (this.resultType !== undefined && this.resultType !== 'matrix') return;
+    this.emit(text);
+  }
+
+  private emit(text: string): void {
+    const e = JSON.parse(text) as { metric?: Labels; values?: [number, string][] };
+    if (!e || typeof e !== 'object' || !e.metric || typeof e.metric !== 'object') throw new SyntaxError(`result element ${this.series} has no "metric" object`);
+    const raw = e.values ?? [];
+    if (!Array.isArray(raw)) throw new SyntaxError(`result element ${this.series} (${JSON.stringify(e.metric)}): "values" is not an array`);
+    const ts = new Float64Array(raw.length);
+    const vs = new Float64Array(raw.length);
+    for (let k = 0; k < raw.length; k++) {
+      const p = raw[k];
+      if (!Array.isArray(p) || typeof p[0] !== 'number' || typeof p[1] !== 'string') {
+        throw new SyntaxError(`result element ${this.series} (${JSON.stringify(e.metric)}): point ${k} is not [time, "value"]`);
+      }
+      ts[k] = Math.round(p[0] * 1000);
+      vs[k] = parseValue(p[1]);
+    }
+    this.series++;
+    this.samples += raw.length;
+    this.sink(e.metric, ts, vs);
+  }
+
+  /** Keeps the unfinished string or element of this chunk for the next one (the chunk buffer may be reused). */
+  private carryOver(chunk: Uint8Array): void {
+    if (this.inResult && this.elementStart >= 0) {
+      this.elementParts.push(chunk.slice(this.elementStart));
+      this.elementStart = 0;
+    } else if (this.elementParts.length > 0 && this.elementStart < 0) {
+      this.elementParts = [];
+    }
+    if (this.inString && this.stringStart >= 0) {
+      this.stringParts.push(chunk.slice(this.stringStart));
+      this.stringStart = 0;
+    }
+  }
+}
+
+function decode(chunk: Uint8Array, from: number, to: number): string {
+  return Buffer.from(chunk.buffer, chunk.byteOffset + from, to - from).toString('utf8');
+}
+
+/** Parses a Prometheus sample value, including "NaN", "+Inf" and "-Inf". */
+export function parseValue(v: string): number {
+  switch (v) {
+    case 'NaN':
+      return NaN;
+    case '+Inf':
+    case 'Inf':
+      return Infinity;
+    case '-Inf':
+      return -Infinity;
+    default:
+      return Number(v);
+  }
+}
