@@ -19,6 +19,13 @@ export interface CheckInput {
   dynamic: 'off' | 'dynamic' | 'seasonal';
   /** Seconds of history the dynamic threshold averages over (default 6 h). */
   dynamicWindowSeconds: number;
+  /**
+   * Baseline statistics computed elsewhere (pushed down to the metrics server): when set, the
+   * z-score rule uses them instead of the samples before the window, which then need not be given.
+   * Same definition as from samples: finite values with now-window-baseline < t <= now-window,
+   * population standard deviation. Ignored by the default detector (src/detect/history-needs.ts).
+   */
+  baseline?: { mean: number; std: number; count: number };
   /** For seasonal thresholds: the same window one day and seven days earlier (timestamps as they were). */
   seasonal?: { dayAgo?: Samples; weekAgo?: Samples };
 }

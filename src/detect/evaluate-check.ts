@@ -38,14 +38,15 @@ export function evaluateCheck(input: CheckInput): CheckResult {
   const dynamic = wantsThreshold && input.dynamic !== 'off';
   const stats = fusedPass(s.values, {
     // Why: an empty range where a rule does not need it, so the pass reads only what is used.
-    baseStart: zscore ? lowerBound(ts, now - windowMs - baselineMs + 1e-9) : end,
+    baseStart: zscore && !input.baseline ? lowerBound(ts, now - windowMs - baselineMs + 1e-9) : end,
     dynStart: dynamic ? lowerBound(ts, now - windowMs - dynamicMs + 1e-9) : end,
     end,
     windowEnd: wantsThreshold ? windowEnd : end,
   });
   const direction = input.direction;
+  const base = input.baseline ?? stats.baseline;
   const anomaly: Verdict = zscore
-    ? judgeWindow(s.values, end, windowEnd, stats.baseline.mean, stats.baseline.std, stats.baseline.count, { threshold: d.threshold, direction, guards }, 'zscore')
+    ? judgeWindow(s.values, end, windowEnd, base.mean, base.std, base.count, { threshold: d.threshold, direction, guards }, 'zscore')
     : defaultVerdict(s, now, { baselineMs, windowMs, direction, guards });
   if (!wantsThreshold) return { anomaly };
   const threshold = thresholdFromMeans(stats.window, stats.dynamic, {

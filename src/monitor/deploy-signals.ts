@@ -5,7 +5,7 @@ import type { Verdict } from '../detect/verdict.js';
 import type { PipelineState } from '../pipeline/state.js';
 import type { Series } from '../metrics/source.js';
 import type { CheckData, CheckFetch } from './fetch.js';
-import { labelsKey } from './fetch.js';
+import { baselineOf, labelsKey } from './fetch.js';
 import { judgeSeries, seasonalIndex, type SeriesJudgement } from './judge.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
 import { NOISE_SHARE } from './assess.js';
@@ -175,7 +175,7 @@ export class CheckJudgements {
   get(key: string, series: Series): SeriesJudgement {
     let j = this.memo.get(key);
     if (!j) {
-      j = judgeSeries(this.check, series, this.now, this.seasonalOf(key));
+      j = judgeSeries(this.check, series, this.now, this.seasonalOf(key), { baseline: baselineOf(this.data, series.labels) });
       this.memo.set(key, j);
     }
     return j;
@@ -208,7 +208,7 @@ function judgeInScope(judged: CheckJudgements, state: PipelineState, deploy: Tra
     if (p !== 'in') continue;
     const plain = masked ? undefined : judged.get(key, series);
     // Why: the plain verdict is the same judgement when the whole window is after the deploy.
-    const j = plain && plain.anomaly.kind !== 'breach' ? plain : judgeSeries(check, series, now, judged.seasonalOf(key), { judgeFrom: deploy.deployAt, seasonalReplay: true });
+    const j = plain && plain.anomaly.kind !== 'breach' ? plain : judgeSeries(check, series, now, judged.seasonalOf(key), { judgeFrom: deploy.deployAt, seasonalReplay: true, baseline: baselineOf(judged.data, series.labels) });
     inScope.push({ key, series, j });
   }
   return { inScope, reference };

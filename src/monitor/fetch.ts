@@ -2,6 +2,9 @@ import type { CheckConfig } from '../config/schema.js';
 import type { MetricsSource, Series } from '../metrics/source.js';
 import type { WindowRequest } from '../metrics/window-cache.js';
 import { asReleasebotError, type ReleasebotError } from '../domain/errors.js';
+import { historyNeeds } from '../detect/history-needs.js';
+import { baselineKey, fetchBaselines, type BaselineIndex, type BaselineStats } from '../metrics/pushdown-baseline.js';
+import type { Labels } from '../domain/events.js';
 
 /** Anything that answers range queries (a MetricsSource). */
 export interface RangeFetcher {
@@ -35,14 +38,37 @@ export interface CheckData {
   /** The same span one day and seven days earlier. */
   dayAgo?: Series[];
   weekAgo?: Series[];
+  /**
+   * Push-down mode: each series' baseline statistics, computed by the metrics server; `current`
+   * then covers only the judged window. Look up with `baselineOf`.
+   */
+  baselines?: BaselineIndex;
+}
+
+/**
+ * How a check's history is fetched: `raw` (every sample of the span, through the window cache) or
+ * `pushdown` (the baseline's mean, std and count computed by the metrics server, only the judged
+ * window raw). Push-down applies only to checks whose detector allows it (`canPushDown`).
+ */
+export type FetchMode = 'raw' | 'pushdown';
+
+/** The pushed-down baseline of a series, if the data has one. */
+export function baselineOf(data: CheckData, labels: Labels): BaselineStats | undefined {
+  return data.baselines?.get(baselineKey(labels));
+}
+
+/** True when the check can be judged from pushed-down baseline statistics (z-score rule, no dynamic threshold). */
+export function canPushDown(check: CheckConfig): boolean {
+  // Why no dynamic threshold: it averages 6 h of raw samples anyway, so the baseline's would not be saved.
+  return historyNeeds(check.detector).baselineStatsSuffice && check.dynamic === 'off';
 }
 
 export type CheckFetch = { ok: true; data: CheckData } | { ok: false; error: ReleasebotError };
 
-/** Milliseconds of history a check is judged on. */
+/** Milliseconds of raw history a check is judged on (what its detector says it needs, src/detect/history-needs.ts). */
 export function checkSpanMs(check: CheckConfig): number {
   const d = check.detector;
-  const anomaly = (d.baseline + d.window) * 1000;
+  const anomaly = historyNeeds(d).rawMs;
   const dynamic = check.dynamic === 'off' ? 0 : (check.dynamicWindow + d.window) * 1000;
   return Math.max(anomaly, dynamic);
 }
@@ -52,20 +78,42 @@ export function alignDown(t: number, stepMs: number): number {
   return Math.floor(t / stepMs) * stepMs;
 }
 
+/** Options of `fetchCheck`. */
+export interface FetchCheckOptions {
+  /** Also fetch the windows a day and a week earlier (always for `dynamic: seasonal`). */
+  seasonal?: boolean;
+  /** Default `raw`; `pushdown` needs `source` and applies only where `canPushDown`. */
+  mode?: FetchMode;
+  /** Answers the push-down instant queries. */
+  source?: Pick<MetricsSource, 'query'>;
+  /** The step grid (default 15 s); push-down evaluates on it. */
+  stepMs?: number;
+}
+
 /**
  * Fetches one check's series; with `seasonal` (always for `dynamic: seasonal`) also the windows a
- * day and a week earlier. Never throws: a failing backend or a rejected query comes back as
+ * day and a week earlier; in push-down mode the baselines from the metrics server and only the
+ * judged window raw. Never throws: a failing backend or a rejected query comes back as
  * `{ ok: false }` so the caller can treat it as no data.
  */
-export async function fetchCheck(fetcher: WindowFetcher, check: CheckConfig, now: number, opts: { seasonal?: boolean } = {}): Promise<CheckFetch> {
-  const windowMs = checkSpanMs(check);
-  const range = (offsetMs: number) => fetcher.get({ query: check.query, nowMs: now, windowMs, offsetMs });
+export async function fetchCheck(fetcher: WindowFetcher, check: CheckConfig, now: number, opts: FetchCheckOptions = {}): Promise<CheckFetch> {
+  const pushdown = opts.mode === 'pushdown' && opts.source !== undefined && canPushDown(check);
+  const windowMs = pushdown ? check.detector.window * 1000 : checkSpanMs(check);
+  const range = (offsetMs: number, span = windowMs) => fetcher.get({ query: check.query, nowMs: now, windowMs: span, offsetMs });
   try {
+    const stepMs = opts.stepMs ?? DEFAULT_STEP_MS;
+    const baselines = pushdown
+      ? fetchBaselines(opts.source!, { query: check.query, baselineMs: check.detector.baseline * 1000, windowMs, stepMs, atMs: alignDown(now, stepMs) })
+      : undefined;
     // Seasonal thresholds average the past windows; anomaly breaches are replayed on them (an
     // anomaly that repeats at the same time a day or a week earlier is the season, judge.ts).
-    if (!opts.seasonal && check.dynamic !== 'seasonal') return { ok: true, data: { current: await range(0) } };
-    const [current, dayAgo, weekAgo] = await Promise.all([range(0), range(DAY_MS), range(7 * DAY_MS)]);
-    return { ok: true, data: { current, dayAgo, weekAgo } };
+    if (!opts.seasonal && check.dynamic !== 'seasonal') {
+      const [current, b] = await Promise.all([range(0), baselines]);
+      return { ok: true, data: b ? { current, baselines: b } : { current } };
+    }
+    const span = checkSpanMs(check);
+    const [current, dayAgo, weekAgo, b] = await Promise.all([range(0), range(DAY_MS, span), range(7 * DAY_MS, span), baselines]);
+    return { ok: true, data: b ? { current, dayAgo, weekAgo, baselines: b } : { current, dayAgo, weekAgo } };
   } catch (err) {
     return { ok: false, error: asReleasebotError(err) };
   }

@@ -23,6 +23,8 @@ export interface JudgeOptions {
   judgeFrom?: number;
   /** Replay anomaly breaches on the seasonal windows (when given). */
   seasonalReplay?: boolean;
+  /** Baseline statistics pushed down to the metrics server (push-down fetch mode, fetch.ts). */
+  baseline?: { mean: number; std: number; count: number };
 }
 
 function sliceSamples(s: Samples, from: number, to: number): Samples {
@@ -102,7 +104,9 @@ export function judgeSeries(
   const windowStart = now - check.detector.window * 1000;
   const samples: Samples =
     opts.judgeFrom !== undefined && opts.judgeFrom > windowStart ? maskRange(series, windowStart, opts.judgeFrom) : series;
-  const result = evaluateCheck(checkInput(check, samples, now, seasonal));
+  const input = checkInput(check, samples, now, seasonal);
+  if (opts.baseline) input.baseline = opts.baseline;
+  const result = evaluateCheck(input);
   const j: SeriesJudgement = { labels: series.labels, recentSamples: countFinite(samples, windowStart, now), ...result };
   if (opts.seasonalReplay && seasonal && result.anomaly.kind === 'breach') {
     j.seasonalRepeat = repeatsSeasonally(check, now, seasonal);

@@ -1,0 +1,58 @@
+/**
+ * The bot's side of bench:fetch, run in a process of its own so that its RSS is the bot's alone:
+ * the monitor's fetch path (fetchCheck through a WindowCache over a PrometheusSource) and the
+ * monitor's judgement (judgeSeries on every series) for one check, a cold start and then steady
+ * ticks. Prints one JSON line. Started by bench/fetch-bench.ts.
+ */
+import { checkSchema } from '../src/config/schema.js';
+import { PrometheusSource } from '../src/metrics/prometheus.js';
+import { WindowCache } from '../src/metrics/window-cache.js';
+import { baselineOf, fetchCheck, type FetchMode } from '../src/monitor/fetch.js';
+import { judgeSeries } from '../src/monitor/judge.js';
+
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : def;
+};
+const url = arg('url', '');
+const endMs = Number(arg('end', '0'));
+const ticks = Number(arg('ticks', '8'));
+const tickMs = Number(arg('tick', '30')) * 1000;
+const mode = arg('mode', 'raw') as FetchMode;
+const check = checkSchema.parse({ name: 'requests', query: arg('query', 'http_requests_rate'), detector: { type: arg('detector', 'zscore') } });
+
+const source = new PrometheusSource({ url, timeoutMs: 300_000, retries: 0 });
+const cache = new WindowCache({ source, stepMs: 15_000, fillConcurrency: Number(arg('concurrency', '3')), fillChunkMs: Number(arg('chunk-min', '30')) * 60_000 });
+
+let peakHeap = 0;
+const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50);
+
+/** One tick: fetch through the monitor's path, judge every series; returns counts and times. */
+async function tick(now: number) {
+  const bytes0 = source.bytesRead;
+  const t0 = performance.now();
+  const f = await fetchCheck(cache, check, now, { mode, source });
+  if (!f.ok) throw new Error(`fetch failed: ${f.error.message}`);
+  const t1 = performance.now();
+  let breaches = 0;
+  for (const s of f.data.current) if (judgeSeries(check, s, now, undefined, { baseline: baselineOf(f.data, s.labels) }).anomaly.kind === 'breach') breaches++;
+  const t2 = performance.now();
+  return { ms: t2 - t0, fetchMs: t1 - t0, judgeMs: t2 - t1, bytes: source.bytesRead - bytes0, series: f.data.current.length, breaches };
+}
+
+const first = endMs - (ticks - 1) * tickMs;
+const cold = await tick(first);
+const steady = [];
+for (let k = 1; k < ticks; k++) steady.push(await tick(first + k * tickMs));
+clearInterval(sampler);
+const held = [...cache.held().values()].reduce((a, h) => ({ series: a.series + h.series, samples: a.samples + h.samples, bytes: a.bytes + h.bytes }), { series: 0, samples: 0, bytes: 0 });
+console.log(JSON.stringify({
+  mode,
+  detector: check.detector.type,
+  coldStart: cold,
+  steady,
+  held,
+  maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+  peakHeapMB: Math.round(peakHeap / 2 ** 20),
+}));

@@ -1,0 +1,155 @@
+/**
+ * Real Prometheus and VictoriaMetrics with many series for bench:fetch. Backfilling 10,000-30,000
+ * series is CPU heavy (minutes on two shared cores), so the data directories are generated once
+ * under RELEASEBOT_BENCH_CACHE (default /tmp/releasebot-bench-fetch) and reused by later runs: the
+ * history has a fixed end time, and the bench ticks inside it.
+ */
+import { spawn, execFile } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { once } from 'node:events';
+import { SimulatedFleet } from '../../src/sim/fleet.js';
+import type { FleetSeriesKey } from '../../src/sim/topology.js';
+import { collect, stopChild } from '../../test/support/prometheus.js';
+import { findBinary, freePort, waitFor } from '../../test/support/prometheus-history.js';
+
+const run = promisify(execFile);
+export const CACHE_ROOT = process.env.RELEASEBOT_BENCH_CACHE ?? '/tmp/releasebot-bench-fetch';
+/** Fixed end of the generated history (a Monday noon, UTC), so cached data stays usable. */
+export const HISTORY_END = Date.UTC(2026, 0, 5, 12, 0, 0);
+export const METRIC = 'http_requests_rate';
+
+export interface BenchServer {
+  kind: 'prometheus' | 'victoria-metrics';
+  url: string;
+  series: number;
+  startMs: number;
+  endMs: number;
+  /** Milliseconds spent generating the history this run (0 when the cache was used). */
+  generatedMs: number;
+  stop(): Promise<void>;
+}
+
+interface Spec {
+  series: number;
+  stepMs: number;
+  historyMs: number;
+}
+
+/** (label text, fleet, key) for `n` series: the fleet's cells times `shard` values, each shard its own seed. */
+function* seriesList(n: number): Generator<{ labels: string; fleet: SimulatedFleet; key: FleetSeriesKey }> {
+  const base = new SimulatedFleet({ seed: 1 });
+  const cells = base.series().filter((s) => s.metric === METRIC);
+  for (let shard = 0, made = 0; made < n; shard++) {
+    const fleet = shard === 0 ? base : new SimulatedFleet({ seed: 7919 + shard });
+    for (const key of cells) {
+      if (made++ >= n) return;
+      yield { labels: `{environment="${key.environment}",tier="${key.tier}",az="${key.az}",shard="${shard}"}`, fleet, key };
+    }
+  }
+}
+
+/** Writes the history as text lines through `write` (awaits back-pressure). */
+async function generate(spec: Spec, line: (name: string, v: number, t: number) => string, write: (chunk: string) => Promise<void>): Promise<void> {
+  const start = HISTORY_END - spec.historyMs;
+  let buf: string[] = [];
+  for (const s of seriesList(spec.series)) {
+    for (let t = start; t <= HISTORY_END; t += spec.stepMs) buf.push(line(METRIC + s.labels, s.fleet.valueAt(s.key, t), t));
+    if (buf.length >= 100_000) {
+      await write(buf.join('\n') + '\n');
+      buf = [];
+    }
+  }
+  if (buf.length) await write(buf.join('\n') + '\n');
+}
+
+const dirOf = (kind: string, spec: Spec) => join(CACHE_ROOT, `${kind}-${spec.series}-${spec.stepMs / 1000}s-${spec.historyMs / 60_000}m-${HISTORY_END}`);
+
+/** Prometheus on a cached TSDB (blocks made once with promtool). */
+export async function startBenchPrometheus(spec: Spec): Promise<BenchServer> {
+  const prometheus = findBinary('prometheus');
+  const promtool = findBinary('promtool');
+  if (!prometheus || !promtool) throw new Error('prometheus/promtool not installed (apt-get install prometheus)');
+  const dir = dirOf('prometheus', spec);
+  const data = join(dir, 'data');
+  let generatedMs = 0;
+  if (!existsSync(join(dir, 'ready'))) {
+    const t0 = Date.now();
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(data, { recursive: true });
+    const file = join(dir, 'history.om');
+    const out = createWriteStream(file);
+    const write = async (chunk: string) => {
+      if (!out.write(chunk)) await once(out, 'drain');
+    };
+    await write(`# TYPE ${METRIC} gauge\n`);
+    await generate(spec, (name, v, t) => `${name} ${v} ${t / 1000}`, write);
+    await write('# EOF\n');
+    out.end();
+    await once(out, 'finish');
+    await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=24h', '-q', file, data], { maxBuffer: 64 << 20 });
+    await rm(file);
+    await writeFile(join(dir, 'ready'), new Date().toISOString());
+    generatedMs = Date.now() - t0;
+  }
+  const config = join(dir, 'prometheus.yml');
+  await writeFile(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(prometheus, [
+    `--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`,
+    '--storage.tsdb.retention.time=100y', '--log.level=warn', '--query.max-samples=200000000',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = collect(child);
+  const stop = () => stopChild(child);
+  try {
+    await waitFor(`Prometheus ready on ${url}`, async () => (await fetch(`${url}/-/ready`)).ok, 120_000);
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
+  }
+  return { kind: 'prometheus', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, stop };
+}
+
+/** VictoriaMetrics on a cached storage directory (imported once through /api/v1/import/prometheus). */
+export async function startBenchVictoria(spec: Spec): Promise<BenchServer> {
+  const bin = findBinary('victoria-metrics');
+  if (!bin) throw new Error('victoria-metrics not installed (apt-get install victoria-metrics)');
+  const dir = dirOf('victoria', spec);
+  const fresh = !existsSync(join(dir, 'ready'));
+  if (fresh) await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'data'), { recursive: true });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, [
+    `-storageDataPath=${join(dir, 'data')}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR',
+    '-search.latencyOffset=0s', '-search.disableCache', '-search.maxSamplesPerQuery=2000000000', '-search.maxUniqueTimeseries=1000000',
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = collect(child);
+  const stop = () => stopChild(child);
+  let generatedMs = 0;
+  try {
+    await waitFor(`VictoriaMetrics ready on ${url}`, async () => (await fetch(`${url}/health`)).ok, 60_000);
+    if (fresh) {
+      const t0 = Date.now();
+      await generate(spec, (name, v, t) => `${name} ${v} ${t}`, async (chunk) => {
+        const res = await fetch(`${url}/api/v1/import/prometheus`, { method: 'POST', body: chunk });
+        if (!res.ok) throw new Error(`import failed: HTTP ${res.status} ${await res.text()}`);
+      });
+      await fetch(`${url}/internal/force_flush`);
+      const q = new URLSearchParams({ query: `count(${METRIC})`, time: String(HISTORY_END / 1000) });
+      await waitFor('imported history to be queryable', async () => {
+        const body = (await (await fetch(`${url}/api/v1/query?${q}`)).json()) as { data: { result: { value: [number, string] }[] } };
+        return Number(body.data.result[0]?.value[1] ?? 0) === spec.series;
+      }, 300_000);
+      await writeFile(join(dir, 'ready'), new Date().toISOString());
+      generatedMs = Date.now() - t0;
+    }
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
+  }
+  return { kind: 'victoria-metrics', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, stop };
+}
