@@ -1,20 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { cliArgs } from './support/cli.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { DemoSummary } from '../src/app/demo-run.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE_ORDER = ['staging', 'dogfood', 'canary', 'prod-10', 'prod-25', 'prod-50', 'prod-100'];
 
 function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // A scratch working directory: the demo's SQLite file goes under ./.releasebot/ there.
     const cwd = mkdtempSync(join(tmpdir(), 'rb-demo-'));
-    const child = spawn(process.execPath, [join(root, 'bin/releasebot.js'), 'demo', ...args], {
+    const child = spawn(process.execPath, cliArgs('demo', ...args), {
       cwd,
       env: { ...process.env, NODE_OPTIONS: '' },
     });

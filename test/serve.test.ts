@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { cliArgs } from './support/cli.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'ci-token-0123456789';
 
 function config(dir: string): string {
@@ -35,7 +34,7 @@ metrics:
 
 /** Starts `releasebot serve` and resolves with its URL once it listens. */
 function serve(file: string): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [join(root, 'bin/releasebot.js'), 'serve', '--config', file], {
+  const child = spawn(process.execPath, cliArgs('serve', '--config', file), {
     env: { ...process.env, RB_TEST_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -97,7 +96,7 @@ test('serve: an invalid config exits 2 and names the field and line', { timeout:
   const dir = mkdtempSync(join(tmpdir(), 'rb-serve-bad-'));
   const file = join(dir, 'bad.yaml');
   writeFileSync(file, 'pipeline:\n  stages:\n    - { name: s, environment: e, tier: t, azs: [a], percent: 250 }\n');
-  const child = spawn(process.execPath, [join(root, 'bin/releasebot.js'), 'serve', '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, cliArgs('serve', '--config', file), { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const code = await new Promise<number | null>((r) => child.on('close', r));

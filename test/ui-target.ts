@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startUiFixture } from './ui-fixture.js';
 import { USER } from './api-harness.js';
+import { cliArgs } from './support/cli.js';
 
 /** Launch flags for Debian's chromium in containers and CI. */
 export const CHROMIUM_ARGS = [
@@ -29,19 +30,19 @@ export interface UiTarget {
 
 /** Whether `releasebot demo` is available in this checkout. */
 export function demoAvailable(): boolean {
-  if (!existsSync(`${ROOT}/bin/releasebot.js`)) return false;
-  const r = spawnSync(process.execPath, [`${ROOT}/bin/releasebot.js`, 'demo', '--help'], { encoding: 'utf8', timeout: 30_000 });
+  if (!existsSync(`${ROOT}/src/cli/demo.ts`)) return false;
+  const r = spawnSync(process.execPath, cliArgs('demo', '--help'), { encoding: 'utf8', timeout: 30_000 });
   return r.status === 0 && /--speed/.test(r.stdout);
 }
 
 /**
- * Starts `node bin/releasebot.js demo --port 0 --speed N` and waits for its
+ * Starts `releasebot demo --port 0 --speed N` (from the sources) and waits for its
  * `releasebot UI: http://127.0.0.1:PORT` line. The demo's UI user is taken from
  * RELEASEBOT_DEMO_USER / RELEASEBOT_DEMO_PASSWORD (default demo / releasebot-demo).
  */
 export async function startDemo(speed: number): Promise<UiTarget> {
-  // Own process group: the bin launcher spawns the CLI as a child, and both must end with the test.
-  const child = spawn(process.execPath, [`${ROOT}/bin/releasebot.js`, 'demo', '--port', '0', '--speed', String(speed)], {
+  // Own process group: whatever the demo starts ends with the test too.
+  const child = spawn(process.execPath, cliArgs('demo', '--port', '0', '--speed', String(speed)), {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -52,6 +52,11 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Waits for `p`, but no longer than `ms`; the timer does not keep the process alive. */
+function within(p: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([p, new Promise((r) => setTimeout(r, ms).unref())]);
+}
+
 /**
  * Builds every component from the configuration. Dependencies are passed in, never built inside
  * the components, so the demo, `serve` and the tests wire the same code differently only here.
@@ -107,6 +112,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       await server.close();
       await runner.close();
       await Promise.race([Promise.allSettled(loops), new Promise((r) => setTimeout(r, 2000))]);
+      // One more delivery pass before the store closes: what the last steps queued goes out now, not at the next start.
+      await within(outbox.runOnce().catch(() => undefined), 5000);
       await store.close();
     },
   };

@@ -1,35 +1,85 @@
 import type { Command } from 'commander';
 import { SystemClock } from '../clock/clock.js';
-import { ConfigError, formatProblem, loadConfig } from '../config/load.js';
-import { createApp } from '../app/create-app.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { createApp, type App } from '../app/create-app.js';
+import { EXIT } from './exit.js';
+import { parsePort } from './flags.js';
+
+interface ServeFlags {
+  config?: string;
+  port?: string;
+  host?: string;
+  stopTimeout: string;
+}
+
+/** How long a stop may take before the process exits anyway (a stuck store or a hung request). */
+export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
+
+/** The configuration with the command line's --port and --host applied over `server`. */
+export function applyServeFlags(config: Config, flags: { port?: number; host?: string }): Config {
+  return { ...config, server: { ...config.server, ...(flags.port !== undefined ? { port: flags.port } : {}), ...(flags.host ? { host: flags.host } : {}) } };
+}
+
+/**
+ * Stops on SIGTERM or SIGINT: no new requests or deploy steps, loops stopped, a deploy step in
+ * flight handed over to the next start (it is re-run under the same idempotency key), the Slack
+ * outbox flushed once, the store closed; exit 0. A second signal, or a stop that takes longer than
+ * `timeoutMs`, exits at once with 1 (nothing is lost: the outbox and the pipeline state are in the store).
+ */
+function stopOnSignals(app: App, log: (line: string) => void, timeoutMs: number): void {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) {
+      log(`received ${signal} again: exiting now`);
+      process.exit(EXIT.failed);
+    }
+    stopping = true;
+    log(`received ${signal}: stopping (deploy steps in flight are re-run by the next start)`);
+    setTimeout(() => {
+      log(`stop took longer than ${timeoutMs / 1000}s: exiting now`);
+      process.exit(EXIT.failed);
+    }, timeoutMs).unref();
+    await app.close();
+    log('stopped');
+    process.exit(EXIT.ok);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
 
 /** `releasebot serve --config FILE`: the production main job (API, UI, orchestrator, monitor, notifiers). */
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run the bot: API and UI, the pipeline with the configured deployer, the monitor and notifiers')
-    .requiredOption('--config <file>', 'releasebot.yaml')
-    .action(async (flags: { config: string }) => {
-      let config;
-      try {
-        config = loadConfig(flags.config);
-      } catch (err) {
-        if (err instanceof ConfigError) {
-          for (const p of err.problems) process.stderr.write(`${formatProblem(flags.config, p)}\n`);
-          process.exit(2);
-        }
-        throw err;
+    .option('--config <file>', 'releasebot.yaml (default: $RELEASEBOT_CONFIG)', process.env.RELEASEBOT_CONFIG)
+    .option('--port <n>', 'listen on this port instead of server.port (0 = any free port)')
+    .option('--host <address>', 'listen on this address instead of server.host')
+    .option('--stop-timeout <seconds>', 'on SIGTERM/SIGINT, exit after this long even if the stop has not finished', String(DEFAULT_STOP_TIMEOUT_SECONDS))
+    .action(async (flags: ServeFlags) => {
+      if (!flags.config) {
+        process.stderr.write('releasebot serve: no configuration: pass --config FILE or set RELEASEBOT_CONFIG (try examples/minimal.yaml)\n');
+        process.exit(EXIT.config);
       }
+      const port = flags.port === undefined ? undefined : parsePort('serve', flags.port);
+      const stopTimeout = Number(flags.stopTimeout);
+      if (!Number.isFinite(stopTimeout) || stopTimeout <= 0) {
+        process.stderr.write(`releasebot serve: --stop-timeout must be a number of seconds > 0, got "${flags.stopTimeout}"\n`);
+        process.exit(EXIT.config);
+      }
+      const config = applyServeFlags(loadConfig(flags.config), { port, host: flags.host });
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
       const app = await createApp({ config, clock: new SystemClock(), log });
-      const url = await app.start();
+      let url: string;
+      try {
+        url = await app.start();
+      } catch (err) {
+        // Close what did open (the store) so the failure is reported and the process ends cleanly.
+        await app.close().catch(() => undefined);
+        throw err;
+      }
+      stopOnSignals(app, log, stopTimeout * 1000);
       log(`releasebot listening on ${url}`);
-      const shutdown = async (signal: string) => {
-        log(`received ${signal}: shutting down (deploys in flight resume on the next start)`);
-        await app.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void shutdown('SIGINT'));
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
     });
 }

@@ -7,6 +7,7 @@ import { ReleasebotError } from '../domain/errors.js';
 import type { Store } from './store.js';
 import type { Database } from './schema.js';
 import { KyselyStore } from './kysely-store.js';
+import { ensurePostgresSchema } from './pg-schema.js';
 
 /** The default store URL: an SQLite file under `./.releasebot/`. */
 export const DEFAULT_STORE_URL = 'sqlite:./.releasebot/releasebot.db';
@@ -72,7 +73,8 @@ export async function createStore(url: string = DEFAULT_STORE_URL): Promise<Stor
   }
   const store = new KyselyStore(db, target.engine);
   try {
-    await store.migrate();
+    const schema = target.engine === 'postgres' ? await ensurePostgresSchema(db, target.url) : undefined;
+    await store.migrate(schema);
   } catch (err) {
     await db.destroy().catch(() => undefined);
     if (err instanceof ReleasebotError) throw err;

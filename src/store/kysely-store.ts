@@ -35,8 +35,13 @@ export class KyselyStore implements Store {
     readonly engine: Engine,
   ) {}
 
-  async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine) });
+  /**
+   * Runs migrations to the latest version. `schema` (PostgreSQL) is where the migration bookkeeping
+   * tables live: without it Kysely finds them in any schema of the database and skips creating
+   * them in this one, so a second releasebot schema in the same database would fail to start.
+   */
+  async migrate(schema?: string): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: schema });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
