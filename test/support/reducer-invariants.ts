@@ -27,7 +27,7 @@ function fail(rule: string, detail: unknown): never {
 export function checkTransition(h: History, pre: PipelineState, obs: Observation, now: number, post: PipelineState, effects: Effect[]): void {
   checkIds(h, effects);
   checkPersonHold(pre, obs, post);
-  checkEffects(h, pre, obs, post, effects);
+  checkEffects(h, pre, obs, post, effects, now);
   checkState(post);
   // A build may leave the state only once finished (pruned), possibly within this very transition.
   const STATUS = { supersede: 'superseded', complete: 'completed', taint: 'tainted' } as const;
@@ -42,7 +42,7 @@ export function checkTransition(h: History, pre: PipelineState, obs: Observation
     b.status = status;
   }
   for (const b of Object.values(post.builds)) h.builds.set(b.id, { ...b });
-  void now;
+
 }
 
 function checkIds(h: History, effects: Effect[]): void {
@@ -66,8 +66,9 @@ function checkPersonHold(pre: PipelineState, obs: Observation, post: PipelineSta
   }
 }
 
-function checkEffects(h: History, pre: PipelineState, obs: Observation, post: PipelineState, effects: Effect[]): void {
+function checkEffects(h: History, pre: PipelineState, obs: Observation, post: PipelineState, effects: Effect[], now: number): void {
   for (const e of effects) {
+    if (e.type === 'decision' && (e.decision.kind === 'promote' || e.decision.kind === 'complete')) checkGate(pre, obs, post, e.decision.buildId!, now);
     if (e.type === 'decision' && e.decision.kind === 'promote') {
       if (post.hold) fail('no promotion while held', { decision: e.decision, hold: post.hold });
       const b = post.builds[e.decision.buildId!];
@@ -89,6 +90,21 @@ function checkEffects(h: History, pre: PipelineState, obs: Observation, post: Pi
     if (r.targetBuildId && post.builds[r.targetBuildId]?.status === 'tainted') fail('no step heads for a tainted build', r);
     if (obs.type === 'judged_bad' && r.kind === 'rollback' && e.attempt === 1) checkRollbackTarget(h, pre, post, obs.buildId, r.stage, r.targetBuildId);
   }
+}
+
+/**
+ * With a gate required, a build leaves stage k (promote to k+1, or complete from the last stage) only
+ * on a pass for it and that stage, evaluated at or after its bake ended, recorded in this transition.
+ */
+function checkGate(pre: PipelineState, obs: Observation, post: PipelineState, buildId: string, now: number): void {
+  if (!post.gateRequired) return;
+  const k = pre.slots.findIndex((sl) => sl.buildId === buildId);
+  if (k < 0) return; // entering the first stage from the queue: no gate
+  const slot = pre.slots[k];
+  const viaObs = obs.type === 'gate_verdict' && obs.buildId === buildId && obs.stage === slot.stage && obs.verdict === 'pass' && slot.bakeEndedAt !== undefined && obs.evaluatedAt >= slot.bakeEndedAt;
+  const g = slot.gate;
+  const kept = g?.buildId === buildId && g.verdict === 'pass' && g.recordedAt === now && slot.bakeEndedAt !== undefined && g.evaluatedAt >= slot.bakeEndedAt;
+  if (!viaObs && !kept) fail('no promotion without a passing gate evaluated after the bake', { buildId, slot, obs });
 }
 
 /** The target is the newest untainted build older than the judged one that baked in that stage. */

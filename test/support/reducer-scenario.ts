@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Actor, StageDef } from '../../src/domain/pipeline.js';
+import type { GateVerdict } from '../../src/domain/gate.js';
 import type { Observation } from '../../src/pipeline/observation.js';
 import { adoptSavedState } from '../../src/pipeline/saved-state.js';
 import type { Effect, PipelineState, RetryPolicy } from '../../src/pipeline/state.js';
@@ -25,10 +26,13 @@ export type Op =
   | { op: 'resume' }
   | { op: 'block' | 'unblock'; stage: number; source: number }
   | { op: 'bad'; i: number; person: boolean }
+  | { op: 'gate'; stage: number; verdict: GateVerdict; lag: number }
   | { op: 'restart' };
 
 export interface Scenario {
   bakes: number[];
+  /** A promotion gate is required (a monitor watches): builds leave stages only on a fresh pass. */
+  gate: boolean;
   retries: number;
   keepFinished: number;
   ops: Op[];
@@ -47,10 +51,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('block' as const, 'unblock' as const), stage: fc.nat(3), source: fc.nat(1) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('bad' as const), i: fc.nat(3), person: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('restart' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('gate' as const), stage: fc.nat(3), verdict: fc.constantFrom<GateVerdict>('pass', 'pass', 'inconclusive', 'breach'), lag: fc.constantFrom(0, 0, 5000, 60_000) }),
+  },
 );
 
 export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   bakes: fc.array(fc.constantFrom(0, 10, 30), { minLength: 1, maxLength: 3 }),
+  gate: fc.boolean(),
   retries: fc.nat(2),
   keepFinished: fc.constantFrom(1, 2, 4, 1000),
   ops: fc.array(opArb, { maxLength: 30 }),
@@ -70,11 +79,11 @@ type Entry = { obs: Observation; now: number } | { restart: true };
 function setup(sc: Scenario): { stages: StageDef[]; retry: RetryPolicy; state: PipelineState } {
   const stages = stagesOf(sc);
   const retry = { retries: sc.retries, backoffSeconds: 1 };
-  return { stages, retry, state: { ...initialState(stages, retry), keepFinished: sc.keepFinished } };
+  return { stages, retry, state: { ...initialState(stages, retry), keepFinished: sc.keepFinished, gateRequired: sc.gate } };
 }
 
 /** Turn an op into an observation against the current state (indices wrap; impossible ops become ticks). */
-function resolve(op: Op, s: PipelineState, seen: { builds: string[]; keys: string[] }): { obs: Observation; dt: number } {
+function resolve(op: Op, s: PipelineState, seen: { builds: string[]; keys: string[] }, now: number): { obs: Observation; dt: number } {
   const pick = <T>(xs: T[], i: number): T | undefined => (xs.length ? xs[i % xs.length] : undefined);
   const tick = { obs: { type: 'tick' } as Observation, dt: 0 };
   switch (op.op) {
@@ -120,6 +129,12 @@ function resolve(op: Op, s: PipelineState, seen: { builds: string[]; keys: strin
       if (!id) return tick;
       const stage = s.stages[s.builds[id].stageIndex]?.name ?? 'queue';
       return { obs: { type: 'judged_bad', buildId: id, stage, actor: op.person ? PERSON : MONITOR, reason: 'bad' }, dt: 0 };
+    }
+    case 'gate': {
+      // A verdict for the stage's occupant, evaluated `lag` ms ago (maybe before its bake ended).
+      const slot = s.slots[op.stage % s.slots.length];
+      if (!slot.buildId) return tick;
+      return { obs: { type: 'gate_verdict', buildId: slot.buildId, stage: slot.stage, verdict: op.verdict, evaluatedAt: now - op.lag, reason: op.verdict }, dt: 0 };
     }
     case 'restart':
       return tick;
@@ -180,6 +195,11 @@ class Run {
       for (const key of Object.keys(this.state.inflight)) this.apply({ type: 'deploy_succeeded', key });
       this.now += 60_000;
       this.apply({ type: 'tick' });
+      for (const sl of this.state.slots) {
+        if (this.state.gateRequired && sl.buildId && sl.phase === 'ready') {
+          this.apply({ type: 'gate_verdict', buildId: sl.buildId, stage: sl.stage, verdict: 'pass', evaluatedAt: this.now, reason: 'drain' });
+        }
+      }
     }
     checkDrained(this.h, this.state);
   }
@@ -199,7 +219,7 @@ export function runScenario(sc: Scenario): void {
       run.restart();
       continue;
     }
-    const { obs, dt } = resolve(op, run.state, run.seen);
+    const { obs, dt } = resolve(op, run.state, run.seen, run.now);
     run.now += dt;
     run.apply(obs);
   }
