@@ -91,14 +91,17 @@ describe('pipeline view, actions, audit, history', () => {
     const session = cookie.split(';')[0];
     const me = (await h.app.inject({ method: 'GET', url: '/api/me', headers: { cookie: session } })).json();
     assert.equal(me.user, 'alice');
-    const r = await h.app.inject({ method: 'POST', url: '/api/actions/rollback', headers: { cookie: session }, payload: { buildId: 'b1', reason: 'errors up' } });
+    assert.equal(typeof me.csrfToken, 'string');
+    // State-changing requests with a session cookie carry the session's CSRF token.
+    const headers = { cookie: session, 'x-csrf-token': me.csrfToken };
+    const r = await h.app.inject({ method: 'POST', url: '/api/actions/rollback', headers, payload: { buildId: 'b1', reason: 'errors up' } });
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(r.json().rolledBack, true);
     await h.advance(1000);
     assert.ok(['tainted', 'rolled_back'].includes(h.pipeline.snapshot().builds.b1.status));
     const audit = await h.store.listAudit({ limit: 1 });
     assert.deepEqual([audit[0].action, audit[0].target, audit[0].actor, audit[0].allowed], ['rollback', 'b1', 'session:alice', true]);
-    const again = await h.app.inject({ method: 'POST', url: '/api/actions/rollback', headers: { cookie: session }, payload: { buildId: 'b1' } });
+    const again = await h.app.inject({ method: 'POST', url: '/api/actions/rollback', headers, payload: { buildId: 'b1' } });
     assert.equal(again.json().rolledBack, false, 'asking twice rolls back once');
   });
 

@@ -23,7 +23,7 @@ const CHART: CheckChart = { check: 'errors', series: [{ labels: { tier: 'canary'
 describe('read pages and APIs with requireLoginForRead on', () => {
   let h: Harness;
   before(async () => {
-    h = await startHarness({ ui: { requireLoginForRead: true, trustedUserHeader: 'X-Forwarded-User' }, charts: { chartsForEvent: async () => [CHART] } });
+    h = await startHarness({ ui: { requireLoginForRead: true, trustedUserHeader: 'X-Forwarded-User', trustedProxies: ['127.0.0.1/32'] }, charts: { chartsForEvent: async () => [CHART] } });
     await h.store.upsertEvent(EVENT);
   });
   after(async () => {
@@ -67,7 +67,7 @@ describe('read pages and APIs with requireLoginForRead on', () => {
     assert.match(String(page.headers['content-type']), /text\/html/);
     const me = (await h.app.inject({ method: 'GET', url: '/api/me', headers })).json();
     assert.deepEqual([me.user, me.via, me.sso], ['bob@example.com', 'header', true]);
-    const hold = await h.app.inject({ method: 'POST', url: '/api/actions/hold', headers, payload: { reason: 'sso' } });
+    const hold = await h.app.inject({ method: 'POST', url: '/api/actions/hold', headers: { ...headers, 'x-csrf-token': me.csrfToken }, payload: { reason: 'sso' } });
     assert.equal(hold.statusCode, 200);
     const audit = await h.store.listAudit({ limit: 1 });
     assert.equal(audit[0].actor, 'header:bob@example.com');

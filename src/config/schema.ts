@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cidrProblem } from './cidr.js';
 import { linkTemplateProblems } from './link-template.js';
 
 /** A duration: a number of seconds, or a string like "90s", "10m", "3h", "1d". Parsed to seconds. */
@@ -31,9 +32,21 @@ const retrySchema = {
   backoff: duration.default(5),
 };
 
+/** A portable environment variable name. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export const deployerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('simulated'), stepSeconds: duration.default(20), failRate: z.number().min(0).max(1).default(0) }),
-  z.strictObject({ type: z.literal('command'), command: z.string().min(1), args: z.array(z.string()).default([]), ...retrySchema }),
+  z.strictObject({
+    type: z.literal('command'),
+    command: z.string().min(1),
+    args: z.array(z.string()).default([]),
+    /** Extra environment variables for the command (it gets a clean environment). */
+    env: z.record(z.string().regex(ENV_NAME, 'an environment variable name'), z.string()).default({}),
+    /** Names of the bot's own environment variables passed through to the command. */
+    passEnv: z.array(z.string().regex(ENV_NAME, 'an environment variable name')).default([]),
+    ...retrySchema,
+  }),
   z.strictObject({
     type: z.literal('webhook'),
     url: z.string().url(),
@@ -145,8 +158,21 @@ export const configSchema = z.strictObject({
           users: z.array(z.strictObject({ name: z.string().min(1), password: z.string().min(8) })).default([]),
           /** Trust this header as the logged-in user (set by an SSO proxy in front of the bot). */
           trustedUserHeader: z.string().optional(),
+          /** Addresses (CIDRs) of the proxies allowed to send trustedUserHeader and X-Forwarded-*. */
+          trustedProxies: z.array(z.string().superRefine((c, ctx) => {
+            const problem = cidrProblem(c);
+            if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+          })).default([]),
+          /** The URL users reach the UI at (e.g. https://releasebot.example.com); state-changing requests must come from its origin. */
+          publicUrl: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http:// or https:// URL').optional(),
           /** HMAC key for UI session cookies; when absent a random key is made at startup (sessions end on restart). */
           sessionSecret: z.string().min(16, 'sessionSecret must be at least 16 characters').optional(),
+        })
+        .superRefine((ui, ctx) => {
+          // A user header trusted from anyone lets anyone who reaches the port act as anyone.
+          if (ui.trustedUserHeader !== undefined && ui.trustedProxies.length === 0) {
+            ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['trustedProxies'], message: 'trustedUserHeader needs trustedProxies: the addresses (CIDRs) of the SSO proxy' });
+          }
         })
         .default({}),
     })

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { DeployError } from '../domain/errors.js';
+import { deployEnv } from './deploy-env.js';
 import type { Deployer, DeployRequest } from './deployer.js';
 
 export interface CommandDeployerOptions {
@@ -8,8 +9,12 @@ export interface CommandDeployerOptions {
   /** Arguments before the request's own positional arguments. */
   args?: string[];
   timeoutSeconds: number;
-  /** Extra environment (defaults to this process's environment). */
-  env?: NodeJS.ProcessEnv;
+  /** Variables set for the command (`deployer.env`); the command never inherits the bot's whole environment. */
+  env?: Record<string, string>;
+  /** Names of the bot's variables passed through (`deployer.passEnv`). */
+  passEnv?: readonly string[];
+  /** Where PATH, HOME and passEnv come from (default: this process's environment). */
+  parentEnv?: NodeJS.ProcessEnv;
 }
 
 /** Keep this much of stderr for the error message: enough to see why, small enough for Slack. */
@@ -50,7 +55,7 @@ export class CommandDeployer implements Deployer {
 
   deploy(req: DeployRequest, signal?: AbortSignal): Promise<void> {
     const args = [...(this.opts.args ?? []), ...commandArgs(req)];
-    const env = { ...(this.opts.env ?? process.env), ...commandEnv(req) };
+    const env = deployEnv({ parent: this.opts.parentEnv ?? process.env, env: this.opts.env, passEnv: this.opts.passEnv }, commandEnv(req));
     // detached: the child leads its own process group, so a timeout can kill everything it started.
     const child = spawn(this.opts.command, args, { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

@@ -19,7 +19,7 @@ export function createDeployer(config: DeployerConfig, deps: DeployerDeps): Depl
     case 'simulated':
       return new SimulatedDeployer({ clock: deps.clock, stepSeconds: config.stepSeconds, failRate: config.failRate, onDeployed: deps.onDeployed });
     case 'command':
-      return new CommandDeployer({ command: config.command, args: config.args, timeoutSeconds: config.timeout });
+      return new CommandDeployer({ command: config.command, args: config.args, env: config.env, passEnv: config.passEnv, timeoutSeconds: config.timeout });
     case 'webhook':
       return new WebhookDeployer({ url: config.url, headers: config.headers, timeoutSeconds: config.timeout, fetch: deps.fetch });
     default: {

@@ -1,8 +1,9 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/schema.js';
 import { ReleasebotError } from '../domain/errors.js';
+import type { SessionManager } from './sessions.js';
+import { TrustedProxies } from './trusted-proxies.js';
 
 /** Who is asking: an API token holder, a logged-in UI user, or a user named by a trusted SSO proxy header. */
 export interface Principal {
@@ -10,48 +11,58 @@ export interface Principal {
   via: 'token' | 'session' | 'header';
 }
 
+/** What the auth hook found out about a request. */
+export interface Resolved {
+  principal: Principal | null;
+  /** The CSRF token a session or SSO user must send on state-changing requests. */
+  csrf?: string;
+  /** The session cookie token, when a live session authorised the request. */
+  sessionToken?: string;
+  /** Set when the trusted user header came from an address that is not a trusted proxy. */
+  untrustedHeader?: { peer: string; user: string };
+}
+
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'rb_session';
 
-/** Options of the authenticator besides the `server` config section. */
-export interface AuthOptions {
-  /** HMAC key for session cookies; generated at startup when absent (sessions then end on restart). */
-  sessionSecret?: string;
-  /** Wall clock for session expiry: sessions last real hours even when the pipeline runs on a fast virtual clock. */
-  sessionClock: Clock;
-  /** Session lifetime in ms (default 12 h). */
-  sessionTtlMs?: number;
-}
-
 /** Constant-time string comparison (hashing first so lengths never leak through timing). */
-function sameSecret(a: string, b: string): boolean {
+export function sameSecret(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
 }
 
-/** Reads one cookie from a Cookie header. */
+/** Reads one cookie from a Cookie header (a malformed value reads as absent). */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
 
 /**
- * Resolves the principal of a request and issues session cookies.
- * Sessions are `base64url({u,exp}).hmac`: stateless, so several bot replicas sharing a secret accept each other's.
+ * Resolves the principal of a request (once, in the auth hook; `principalOf` then reads the
+ * result) and checks passwords. Sessions live in the store (see sessions.ts).
  */
 export class Authenticator {
-  private readonly secret: Buffer;
-  private readonly ttlMs: number;
+  private readonly resolved = new WeakMap<object, Resolved>();
+  readonly proxies: TrustedProxies;
 
-  constructor(private readonly cfg: Config['server'], private readonly opts: AuthOptions) {
-    this.secret = opts.sessionSecret ? Buffer.from(opts.sessionSecret) : randomBytes(32);
-    this.ttlMs = opts.sessionTtlMs ?? 12 * 3600_000;
+  constructor(
+    private readonly cfg: Config['server'],
+    readonly sessions: SessionManager,
+    /** Key for the SSO users' CSRF tokens (they have no session row to keep one in). */
+    private readonly csrfKey: Buffer,
+  ) {
+    this.proxies = new TrustedProxies(cfg.ui.trustedProxies);
   }
 
   /** Whether read-only pages and APIs need a principal. */
@@ -64,19 +75,33 @@ export class Authenticator {
     return this.cfg.ui.users.length > 0;
   }
 
-  /** The principal behind a request, from (in order) a Bearer token, the SSO header, or the session cookie. */
-  principalOf(req: FastifyRequest): Principal | null {
+  /** Works out who is asking, from (in order) a Bearer token, the SSO header from a trusted proxy, or the session cookie. */
+  async resolve(req: FastifyRequest): Promise<Resolved> {
     const token = this.tokenPrincipal(req);
-    if (token) return token;
-    const headerName = this.cfg.ui.trustedUserHeader;
-    if (headerName) {
-      const v = req.headers[headerName.toLowerCase()];
-      const user = Array.isArray(v) ? v[0] : v;
-      if (user && user.trim() !== '') return { id: user.trim(), via: 'header' };
+    if (token) return this.remember(req, { principal: token });
+    const headerName = this.cfg.ui.trustedUserHeader?.toLowerCase();
+    const v = headerName ? req.headers[headerName] : undefined;
+    const user = (Array.isArray(v) ? v[0] : v)?.trim();
+    if (headerName && user) {
+      const peer = req.socket.remoteAddress ?? '';
+      if (!this.proxies.has(peer)) return this.remember(req, { principal: null, untrustedHeader: { peer, user } });
+      return this.remember(req, { principal: { id: user, via: 'header' }, csrf: this.ssoCsrf(user) });
     }
     const cookie = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const user = cookie ? this.verifySession(cookie) : null;
-    return user ? { id: user, via: 'session' } : null;
+    const session = cookie ? await this.sessions.lookup(cookie) : null;
+    if (!session || !cookie) return this.remember(req, { principal: null });
+    return this.remember(req, { principal: { id: session.user, via: 'session' }, csrf: session.csrf, sessionToken: cookie });
+  }
+
+  /** The principal behind a request, as the auth hook resolved it (token-only if the hook did not run). */
+  principalOf(req: FastifyRequest): Principal | null {
+    const r = this.resolved.get(req.raw);
+    return r ? r.principal : this.tokenPrincipal(req);
+  }
+
+  /** What the auth hook resolved for a request. */
+  resolvedOf(req: FastifyRequest): Resolved {
+    return this.resolved.get(req.raw) ?? { principal: this.tokenPrincipal(req) };
   }
 
   /** The principal of a valid `Authorization: Bearer` token, or null. */
@@ -100,34 +125,9 @@ export class Authenticator {
     return found;
   }
 
-  /** A signed session value for `user`. */
-  issueSession(user: string): string {
-    const payload = Buffer.from(JSON.stringify({ u: user, exp: this.opts.sessionClock.now() + this.ttlMs })).toString('base64url');
-    return `${payload}.${this.sign(payload)}`;
-  }
-
-  /** The user of a session value, or null when forged, malformed or expired. */
-  verifySession(value: string): string | null {
-    const dot = value.lastIndexOf('.');
-    if (dot <= 0) return null;
-    const payload = value.slice(0, dot);
-    const mac = Buffer.from(value.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.sign(payload), 'base64url');
-    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return null;
-    try {
-      const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { u?: unknown; exp?: unknown };
-      if (typeof data.u !== 'string' || typeof data.exp !== 'number') return null;
-      if (data.exp <= this.opts.sessionClock.now()) return null;
-      // A user removed from the config loses access even with a valid cookie.
-      return this.cfg.ui.users.some((u) => u.name === data.u) ? data.u : null;
-    } catch {
-      return null;
-    }
-  }
-
   /** Set-Cookie header value for a new session. */
-  sessionCookie(value: string, secure: boolean): string {
-    const attrs = [`${SESSION_COOKIE}=${encodeURIComponent(value)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.floor(this.ttlMs / 1000)}`];
+  sessionCookie(token: string, secure: boolean): string {
+    const attrs = [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${Math.floor(this.sessions.ttlMs / 1000)}`];
     if (secure) attrs.push('Secure');
     return attrs.join('; ');
   }
@@ -137,8 +137,13 @@ export class Authenticator {
     return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;
   }
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.secret).update(payload).digest('base64url');
+  private ssoCsrf(user: string): string {
+    return createHmac('sha256', this.csrfKey).update(`sso-csrf\0${user}`).digest('base64url');
+  }
+
+  private remember(req: FastifyRequest, r: Resolved): Resolved {
+    this.resolved.set(req.raw, r);
+    return r;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { requireReader } from './auth.js';
+import { requirePrincipal, requireReader } from './auth.js';
 import type { ServerContext } from './context.js';
 import { historyView } from './history-view.js';
 import { parseInput } from './http-errors.js';
@@ -17,7 +17,8 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: ServerContext):
   });
 
   app.get('/api/audit', async (req) => {
-    requireReader(ctx.auth, req);
+    // Who logged in from where, and who was refused: for logged-in users only, whatever requireLoginForRead says.
+    requirePrincipal(ctx.auth, req);
     const { limit } = parseInput(historyQuery, req.query, 'query');
     return { audit: await ctx.store.listAudit({ limit }) };
   });

@@ -102,12 +102,35 @@ function initial(engine: Engine): Migration {
   };
 }
 
+/** 0003: server-side UI sessions, so logout and a password change can revoke them. */
+function sessions(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_name', 'text', (c) => c.notNull())
+        .addColumn('csrf', 'text', (c) => c.notNull())
+        .addColumn('credential', 'text', (c) => c.notNull())
+        .addColumn('created_at', TIME, (c) => c.notNull())
+        .addColumn('expires_at', TIME, (c) => c.notNull())
+        .addColumn('ip', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_user').on('sessions').column('user_name').execute();
+      await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('sessions').ifExists().execute();
+    },
+  };
+}
+
 /**
  * The one migration set, in code (no files to ship). Names sort in apply order.
  * Add new migrations as new entries; never edit an applied one.
  */
 export function migrations(engine: Engine): Record<string, Migration> {
-  return { '0001_initial': initial(engine) };
+  return { '0001_initial': initial(engine), '0003_sessions': sessions() };
 }
 
 /** A Kysely MigrationProvider over the in-code migration set. */

@@ -5,6 +5,7 @@ import { ReleasebotError } from '../domain/errors.js';
 import type { AuditEntry, OutboxEntry } from './store.js';
 import type { AuditTable, OutboxTable } from './schema.js';
 import type { Selectable } from 'kysely';
+import { boundAudit } from './audit-bounds.js';
 
 /** Parses a JSON text column; a corrupt row is a STORE_FAILED error naming the table and key. */
 export function parseJson<T>(text: string, where: string): T {
@@ -52,15 +53,9 @@ export function rowToOutbox(r: Selectable<OutboxTable>): OutboxEntry {
   return entry;
 }
 
+/** Audit rows are bounded in size and free of NUL bytes (see audit-bounds.ts). */
 export function auditToRow(a: AuditEntry) {
-  return {
-    at: a.at,
-    actor: a.actor,
-    action: a.action,
-    target: a.target ?? null,
-    allowed: a.allowed ? 1 : 0,
-    detail: a.detail === undefined ? null : JSON.stringify(a.detail),
-  };
+  return { at: a.at, allowed: a.allowed ? 1 : 0, ...boundAudit(a) };
 }
 
 export function rowToAudit(r: Selectable<AuditTable>): AuditEntry {

@@ -77,6 +77,17 @@ export interface AuditTable {
   detail: string | null;
 }
 
+/** UI sessions (migration 0003_sessions); `id` is the SHA-256 of the cookie token. */
+export interface SessionsTable {
+  id: string;
+  user_name: string;
+  csrf: string;
+  credential: string;
+  created_at: number;
+  expires_at: number;
+  ip: string;
+}
+
 /** The Kysely database type. */
 export interface Database {
   builds: BuildsTable;
@@ -87,6 +98,7 @@ export interface Database {
   outbox: OutboxTable;
   kv: KvTable;
   audit: AuditTable;
+  sessions: SessionsTable;
 }
 
 /** The SQL engine behind a store; only migrations need to know (identity columns differ). */

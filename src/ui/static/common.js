@@ -80,7 +80,7 @@ export async function initPage(current) {
   const info = await whoAmI().catch(() => ({ user: null }));
   if (!area) return info;
   if (info.user) {
-    const form = h('form', { method: 'post', action: '/logout' }, h('button', { type: 'submit' }, 'Log out'));
+    const form = h('form', { method: 'post', action: '/logout' }, h('input', { type: 'hidden', name: '_csrf', value: info.csrfToken ?? '' }), h('button', { type: 'submit' }, 'Log out'));
     area.replaceChildren(h('span', {}, `Signed in as ${info.user}`), info.via === 'session' ? form : '');
   } else {
     const next = encodeURIComponent(location.pathname + location.search);
@@ -95,7 +95,9 @@ export async function initPage(current) {
  */
 export async function act(action, body) {
   say(`Sending ${action}…`, 'ok');
-  const r = await fetch(`/api/actions/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  // The CSRF token from /api/me: the server refuses state changes without it (a cross-site form cannot send headers).
+  const csrf = (await whoAmI().catch(() => ({})))?.csrfToken ?? '';
+  const r = await fetch(`/api/actions/${action}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body ?? {}) });
   const res = await r.json().catch(() => ({}));
   if (r.status === 401) {
     const next = encodeURIComponent(location.pathname + location.search);
