@@ -1,4 +1,4 @@
-import { ManualClock } from '../src/clock/clock.js';
+import { ManualClock, type Clock } from '../src/clock/clock.js';
 import { configSchema, type Config } from '../src/config/schema.js';
 import type { Build } from '../src/domain/build.js';
 import type { StageDef } from '../src/domain/pipeline.js';
@@ -63,14 +63,16 @@ export function serverConfig(ui: Partial<Config['server']['ui']> = {}): Config['
  * Starts a real SQLite store, the real PipelineRunner with the simulated deployer (10 s steps) on a
  * manual clock, and the server (not listening; tests use inject, or listen on port 0).
  */
-export async function startHarness(opts: { ui?: Partial<Config['server']['ui']>; charts?: ChartProvider } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { ui?: Partial<Config['server']['ui']>; charts?: ChartProvider; storeUrl?: string; sessionClock?: Clock } = {},
+): Promise<Harness> {
   const clock = new ManualClock(Date.parse('2024-05-01T10:00:00Z'));
-  const store = await createStore('sqlite::memory:');
+  const store = await createStore(opts.storeUrl ?? 'sqlite::memory:');
   const deployer = new SimulatedDeployer({ clock, stepSeconds: 10 });
   const runner = new PipelineRunner({ store, deployer, clock, stages: TEST_STAGES, retry: { retries: 2, backoffSeconds: 5 } });
   await runner.start({ loop: false });
   const pipeline: PipelineControl = runner;
-  const app = buildServer({ config: serverConfig(opts.ui), store, pipeline, clock, heartbeatMs: 200, ...(opts.charts ? { charts: opts.charts } : {}) });
+  const app = buildServer({ config: serverConfig(opts.ui), store, pipeline, clock, heartbeatMs: 200, ...(opts.charts ? { charts: opts.charts } : {}), ...(opts.sessionClock ? { sessionClock: opts.sessionClock } : {}) });
   await app.ready();
   return {
     app,

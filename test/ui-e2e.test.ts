@@ -135,7 +135,9 @@ describe('web UI end to end (playwright + chromium)', { skip }, () => {
       status = await buildStatus(target.url, id);
     }
     assert.ok(['tainted', 'rolled_back'].includes(status), `build ${id} is ${status}`);
-    const audit = (await (await fetch(`${target.url}/api/audit?limit=50`)).json()) as { audit: Array<{ action: string; allowed: boolean; actor: string }> };
+    // The audit log is for logged-in users: read it with the page's session.
+    assert.equal((await fetch(`${target.url}/api/audit`)).status, 401, 'the audit log is not public');
+    const audit = (await (await page.request.get(`${target.url}/api/audit?limit=50`)).json()) as { audit: Array<{ action: string; allowed: boolean; actor: string }> };
     const rollbacks = audit.audit.filter((a) => a.action === 'rollback');
     assert.ok(rollbacks.some((a) => !a.allowed && a.actor === 'anonymous'), 'the refused attempt is audited');
     assert.ok(rollbacks.some((a) => a.allowed && a.actor === `session:${target.user.name}`), 'the rollback is audited with its user');
