@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, startUiTarget, type UiTarget } from './ui-target.js';
+import { demoScenario } from '../src/app/scenario.js';
+import { axeViolations, overflowAt, pageReady } from './ui-checks.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
@@ -25,6 +27,12 @@ async function personRollbacks(base: string, id: string): Promise<number> {
   const r = await fetch(`${base}/api/builds/${encodeURIComponent(id)}`);
   const body = (await r.json()) as { decisions?: Array<{ kind: string; actor: { kind: string } }> };
   return (body.decisions ?? []).filter((d) => d.kind === 'rollback' && d.actor.kind === 'person').length;
+}
+
+/** Opens a build card's "More actions" menu when its rollback button sits behind one (only the suspect build's is out in the open). */
+async function openMenu(page: Page, id: string): Promise<void> {
+  const menu = page.locator(`.build-card[data-build="${id}"] details.menu`);
+  if ((await menu.count()) > 0 && !(await menu.evaluate((d) => (d as HTMLDetailsElement).open))) await menu.locator('summary').click();
 }
 
 async function buildStatus(base: string, id: string): Promise<string> {
@@ -104,14 +112,79 @@ describe('web UI end to end (playwright + chromium)', { skip }, () => {
     await page.close();
   });
 
+  it("during the bad build: the blocked lane says so and links to the event, the strip counts it, the board shows the rollback", async (t) => {
+    if (target.kind !== 'demo') {
+      t.skip('the bad build and its rollback are part of the demo, not the fixture');
+      return;
+    }
+    const bad = demoScenario(0).flatMap((st) => (st.kind === 'build' && st.bad ? [st.build.id] : []));
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${target.url}/`);
+    // One evaluation reads lane, strip and banner together, so all three describe the same snapshot.
+    const seen = await page.waitForFunction((ids) => {
+      for (const id of ids) {
+        const card = document.querySelector(`article.lane[data-health="blocked"] .build-card[data-build="${id}"]`);
+        const lane = card?.closest('article.lane');
+        const link = lane?.querySelector('.health a[href^="/events/"]');
+        const count = Number(document.querySelector('#strip [data-strip="events"]')?.getAttribute('data-count'));
+        if (lane && link && count >= 1) {
+          return { build: id, stage: lane.getAttribute('data-stage'), href: link.getAttribute('href'), label: link.textContent, count, banner: document.querySelector('#banner')?.textContent ?? '' };
+        }
+      }
+      return null;
+    }, bad, { timeout: 240_000, polling: 'raf' });
+    const v = (await seen.jsonValue())!;
+    assert.match(v.label ?? '', /Blocked by an? (white|blue|red|siren|fire )?event/);
+    assert.ok(v.count >= 1, 'the status strip counts the open event');
+    assert.match(v.banner, new RegExp(`Blocked: .* waits on`), `banner: ${v.banner}`);
+    const ev = (await (await fetch(`${target.url}/api${v.href}`)).json()) as { event: { buildId: string; status: string } };
+    assert.equal(ev.event.buildId, v.build, 'the lane links to the event about its own build');
+
+    // Whoever rolls it back (the bot, usually), the board says so: the strip lists the rollback.
+    const rolled = await page.waitForFunction((id) => {
+      const item = document.querySelector('#strip [data-strip="rollbacks"]');
+      return item && Number(item.getAttribute('data-count')) >= 1 && item.textContent!.includes(id) ? item.textContent : null;
+    }, v.build, { timeout: 240_000, polling: 500 });
+    assert.match(String(await rolled.jsonValue()), /rollbacks? in the last hour/);
+    await page.close();
+  });
+
+  it('axe finds no violations on any page at 1400x900 and 390 px wide, and nothing overflows at 390 px', async () => {
+    const events = (await (await fetch(`${target.url}/api/events?limit=1`)).json()) as { events: Array<{ id: string; buildId: string }> };
+    const builds = (await (await fetch(`${target.url}/api/builds?limit=1`)).json()) as { builds: Array<{ id: string }> };
+    const ev = events.events[0];
+    const paths = ['/', '/events', '/history', '/login', `/builds/${encodeURIComponent(ev?.buildId ?? builds.builds[0].id)}`, ...(ev ? [`/events/${encodeURIComponent(ev.id)}`] : [])];
+    const problems: string[] = [];
+    for (const viewport of [{ width: 1400, height: 900 }, { width: 390, height: 844 }]) {
+      const page = await browser.newPage({ viewport });
+      const cspErrors: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+      });
+      for (const p of paths) {
+        await page.goto(target.url + p);
+        await pageReady(page);
+        for (const violation of await axeViolations(page)) problems.push(`${viewport.width}px ${p}: ${violation}`);
+        if (viewport.width === 390) {
+          const o = await overflowAt(page);
+          if (o) problems.push(`390px ${p}: ${o}`);
+        }
+      }
+      problems.push(...cspErrors.map((e) => `${viewport.width}px CSP: ${e}`));
+      await page.close();
+    }
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+
   it('refuses a rollback without login, and rolls back for a logged-in user', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.on('dialog', (d) => void d.accept());
     await page.goto(`${target.url}/`);
-    const first = page.locator('.build-card[data-build] button[data-action="rollback"]').first();
+    const first = page.locator('.build-card[data-build]').filter({ has: page.locator('button[data-action="rollback"]') }).first();
     await first.waitFor({ timeout: 60_000 });
     const victim = (await first.getAttribute('data-build'))!;
-    await first.click();
+    await openMenu(page, victim);
+    await page.locator(`.build-card[data-build="${victim}"] button[data-action="rollback"]`).click();
     await page.getByText(/Refused: log in to rollback/).waitFor({ timeout: 10_000 });
     assert.equal(await personRollbacks(target.url, victim), 0, 'nothing rolled back without login');
 
@@ -123,10 +196,11 @@ describe('web UI end to end (playwright + chromium)', { skip }, () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByText(`Signed in as ${target.user.name}`).waitFor({ timeout: 10_000 });
 
-    const button = page.locator('.build-card[data-build] button[data-action="rollback"]').first();
-    await button.waitFor({ timeout: 60_000 });
-    const id = (await button.getAttribute('data-build'))!;
-    await button.click();
+    const card = page.locator('.build-card[data-build]').filter({ has: page.locator('button[data-action="rollback"]') }).first();
+    await card.waitFor({ timeout: 60_000 });
+    const id = (await card.getAttribute('data-build'))!;
+    await openMenu(page, id);
+    await page.locator(`.build-card[data-build="${id}"] button[data-action="rollback"]`).click();
     await page.getByText(new RegExp(`Rolling back ${id}|${id} was already rolled back`)).waitFor({ timeout: 10_000 });
     const deadline = Date.now() + 30_000;
     let status = await buildStatus(target.url, id);

@@ -6,6 +6,7 @@ import { requireReader, requireToken } from './auth.js';
 import { buildPayload } from './build-payload.js';
 import type { ServerContext } from './context.js';
 import { parseInput } from './http-errors.js';
+import { presentEvent } from './verdict-table.js';
 
 const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
@@ -50,7 +51,8 @@ export function registerBuildRoutes(app: FastifyInstance, ctx: ServerContext): v
       stages: state.stages,
       steps,
       decisions,
-      events,
+      // With headline and per-check verdicts, so the build page never prints raw detector text.
+      events: events.map(presentEvent),
       now: ctx.clock.now(),
     };
   });

@@ -5,6 +5,7 @@ import type { CheckChart } from '../monitor/chart.js';
 import { requireReader } from './auth.js';
 import type { ServerContext } from './context.js';
 import { parseInput } from './http-errors.js';
+import { presentEvent } from './verdict-table.js';
 
 const listQuery = z.strictObject({
   status: z.enum(['open', 'closed']).optional(),
@@ -20,7 +21,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
     const opts: Parameters<typeof ctx.store.listEvents>[0] = { limit: q.limit };
     if (q.status) opts.status = q.status;
     if (q.buildId) opts.buildId = q.buildId;
-    return { events: await ctx.store.listEvents(opts), now: ctx.clock.now() };
+    return { events: (await ctx.store.listEvents(opts)).map(presentEvent), now: ctx.clock.now() };
   });
 
   app.get<{ Params: { id: string } }>('/api/events/:id', async (req) => {
@@ -39,6 +40,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
     } else {
       chartsError = 'no chart provider configured';
     }
-    return { event, charts, ...(chartsError ? { chartsError } : {}), now: ctx.clock.now() };
+    const build = ctx.pipeline.snapshot().builds[event.buildId];
+    return { event: presentEvent(event), buildStatus: build?.status ?? null, charts, ...(chartsError ? { chartsError } : {}), now: ctx.clock.now() };
   });
 }

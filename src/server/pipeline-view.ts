@@ -2,6 +2,9 @@ import type { Build } from '../domain/build.js';
 import type { StageDef } from '../domain/pipeline.js';
 import type { BuildState, HoldState, PipelineState, SlotState } from '../pipeline/state.js';
 import type { Store } from '../store/store.js';
+import type { DeployEvent } from '../domain/events.js';
+import { stageHealth, type StageHealth } from './stage-health.js';
+import { statusStrip, type StatusStrip } from './status-strip.js';
 
 /** A short description of a build for the board. */
 export interface BuildSummary {
@@ -28,6 +31,8 @@ export interface StageView extends StageDef {
   bakeProgress: number | null;
   blocks: Record<string, string>;
   failure?: string;
+  /** Health as text, icon and colour on the board; links to what blocks it. */
+  health: StageHealth;
 }
 
 /** The pipeline as the board shows it. */
@@ -38,6 +43,8 @@ export interface PipelineView {
   hold: HoldState | null;
   /** Summaries of every build on the board (in a stage or queued), by id. */
   builds: Record<string, BuildSummary>;
+  /** Open events, holds, recent rollbacks and the banner (also `GET /api/status`). */
+  status: StatusStrip;
 }
 
 /** Bake progress of a slot at `now`: a fraction while baking, 1 when ready, null otherwise. */
@@ -50,7 +57,7 @@ export function bakeProgress(slot: SlotState, now: number): number | null {
   return Math.min(1, Math.max(0, (now - slot.since) / total));
 }
 
-function stageView(state: PipelineState, slot: SlotState, index: number, now: number): StageView {
+function stageView(state: PipelineState, slot: SlotState, index: number, now: number, openEvents: DeployEvent[]): StageView {
   const def = state.stages[index];
   const v: StageView = {
     index,
@@ -67,6 +74,7 @@ function stageView(state: PipelineState, slot: SlotState, index: number, now: nu
     since: slot.since,
     bakeProgress: bakeProgress(slot, now),
     blocks: { ...slot.blocks },
+    health: stageHealth(slot, openEvents, state.hold, state.gateRequired === true),
   };
   if (slot.bakeUntil !== undefined) v.bakeUntil = slot.bakeUntil;
   if (slot.failed) v.failure = slot.failed.error;
@@ -93,8 +101,9 @@ function summarize(id: string, state: BuildState | undefined, build: Build | und
  */
 export async function pipelineView(state: PipelineState, now: number, store: Store): Promise<PipelineView> {
   const environments: PipelineView['environments'] = [];
+  const [openEvents, decisions] = await Promise.all([store.listEvents({ status: 'open', limit: 200 }), store.listDecisions({ limit: 300 })]);
   state.slots.forEach((slot, i) => {
-    const sv = stageView(state, slot, i, now);
+    const sv = stageView(state, slot, i, now, openEvents);
     let env = environments.find((e) => e.name === sv.environment);
     if (!env) environments.push((env = { name: sv.environment, stages: [] }));
     env.stages.push(sv);
@@ -110,5 +119,6 @@ export async function pipelineView(state: PipelineState, now: number, store: Sto
       builds[id] = summarize(id, state.builds[id], await store.getBuild(id));
     }),
   );
-  return { now, environments, queue: state.queue.map((id) => builds[id]), hold: state.hold, builds };
+  const status = statusStrip({ now, state, openEvents, decisions });
+  return { now, environments, queue: state.queue.map((id) => builds[id]), hold: state.hold, builds, status };
 }

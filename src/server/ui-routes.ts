@@ -77,6 +77,10 @@ export function registerUiRoutes(app: FastifyInstance, ctx: ServerContext): void
   const login = html('login.html');
   app.get('/login', async (_req, reply) => reply.type(TYPES['.html']).header('cache-control', 'no-cache').send(login));
 
+  // Browsers ask for /favicon.ico whatever the page links; answer with the same icon instead of a 404.
+  const icon = html('favicon.svg');
+  app.get('/favicon.ico', async (_req, reply) => reply.type(TYPES['.svg']).header('cache-control', 'max-age=86400').send(icon));
+
   app.get<{ Params: { file: string } }>('/static/:file', async (req, reply) => {
     const a = assets.get(req.params.file);
     if (!a || a.type === TYPES['.html']) return reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no static file ${req.params.file}` } });

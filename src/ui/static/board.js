@@ -1,8 +1,10 @@
 // Pipeline board: every stage as a lane per environment, bake progress, queue, hold; live over SSE.
-import { act, fmtActor, fmtDuration, fmtTime, getJson, h, initPage, rollbackButton, showError } from './common.js';
+import { act, fmtDuration, fmtTime, getJson, h, initPage, showError } from './common.js';
+import { startTimeline } from './timeline.js';
+import { healthLine, rollbackControl, showStrip } from './widgets.js';
 
 const content = document.getElementById('content');
-const reason = h('input', { type: 'text', id: 'reason', name: 'reason', placeholder: 'Reason (optional)', 'aria-label': 'Reason for the action', size: 30 });
+const reason = h('input', { type: 'text', id: 'reason', name: 'reason', placeholder: 'Reason (optional)', 'aria-label': 'Reason for the action' });
 const live = h('div', { id: 'board' });
 let lastView = null;
 
@@ -13,12 +15,12 @@ function actionsPanel() {
     reason, btn('hold', 'Pause promotions'), btn('stop', 'Stop deploys', 'danger'), btn('resume', 'Resume', 'secondary'));
 }
 
-function holdBanner(hold) {
-  if (!hold) return h('div', { class: 'banner', id: 'hold-state' }, 'Pipeline running: builds move on when their bake time has passed.');
-  const what = hold.kind === 'stop' ? 'Stopped' : 'Held';
-  return h('div', { class: `banner ${hold.kind === 'stop' ? 'stopped' : 'held'}`, id: 'hold-state', role: 'alert' },
-    h('strong', {}, `${what} by ${fmtActor(hold.actor)}`), ` since ${fmtTime(hold.at)}: ${hold.reason}`,
-    hold.liftOnBuildNewerThan !== undefined ? h('span', { class: 'muted' }, ' (lifts when a newer build arrives)') : '');
+/** What the bake line says: time left, or why a baked build has not moved on (never a negative time). */
+function bakeLine(view, stage) {
+  if (stage.phase !== 'baking' || !stage.bakeUntil) return '';
+  const left = stage.bakeUntil - view.now;
+  if (left > 0) return h('div', { class: 'meta' }, `${fmtDuration(left)} left`);
+  return h('div', { class: 'meta' }, stage.health.state === 'blocked' ? 'bake done; waiting on the block' : 'bake done');
 }
 
 function buildCard(view, stage) {
@@ -31,32 +33,39 @@ function buildCard(view, stage) {
   const progress = stage.bakeProgress === null ? '' : h('label', { class: 'meta' },
     `bake ${Math.round(stage.bakeProgress * 100)}%`,
     h('progress', { max: 100, value: Math.round(stage.bakeProgress * 100), 'aria-label': `Bake progress of ${id} in ${stage.name}` }));
-  const left = stage.bakeUntil && stage.phase === 'baking' ? h('div', { class: 'meta' }, `${fmtDuration(stage.bakeUntil - view.now)} left`) : '';
-  const blocks = Object.entries(stage.blocks ?? {});
-  return h('div', { class: 'build-card', 'data-build': id },
+  const blockers = stage.health.blockers ?? [];
+  const suspect = view.status.suspects.includes(id);
+  return h('div', { class: `build-card${suspect ? ' suspect' : ''}`, 'data-build': id },
     h('div', {}, h('a', { href: `/builds/${encodeURIComponent(id)}` }, h('strong', {}, id)), ' ', h('span', { class: 'badge' }, stage.phase.replace('_', ' '))),
     h('div', { class: 'meta' }, `${b.prCount} PR${b.prCount === 1 ? '' : 's'}`, b.sha ? ` · ${b.sha.slice(0, 7)}` : '', b.includes?.length ? ` · includes ${b.includes.join(', ')}` : ''),
-    progress, left,
-    stage.failure ? h('div', { class: 'meta', style: 'color:var(--bad)' }, `failed: ${stage.failure}`) : '',
-    blocks.length ? h('ul', { class: 'blocks', 'aria-label': 'Blocked by' }, blocks.map(([src, why]) => h('li', {}, `${src}: ${why}`))) : '',
-    rollbackButton(id, reason));
+    progress, bakeLine(view, stage),
+    stage.health.detail ? h('p', { class: 'health-detail' }, stage.health.detail) : '',
+    blockers.length > 1 ? h('ul', { class: 'blocks', 'aria-label': 'Also blocked by' }, blockers.slice(1).map((bl) => h('li', {}, bl.href ? h('a', { href: bl.href }, bl.reason) : bl.reason))) : '',
+    rollbackControl(id, { suspect, status: b.status, reasonInput: reason }));
 }
 
 function lane(view, stage) {
-  return h('article', { class: `lane phase-${stage.phase}`, 'data-stage': stage.name, role: 'listitem', 'aria-label': `Stage ${stage.name}` },
+  return h('article', { class: `lane health-${stage.health.state}`, 'data-stage': stage.name, 'data-health': stage.health.state, role: 'listitem', 'aria-label': `Stage ${stage.name}: ${stage.health.label}` },
     h('h3', {}, stage.name),
-    h('div', { class: 'meta' }, `${stage.tier} · ${stage.percent}% · ${stage.azs.join(', ')}`),
-    h('div', { class: 'meta' }, `bake ${fmtDuration(stage.bakeSeconds * 1000)}`),
+    healthLine(stage.health),
+    h('div', { class: 'meta' }, `${stage.tier} · ${stage.percent}% · ${stage.azs.join(', ')} · bake ${fmtDuration(stage.bakeSeconds * 1000)}`),
     buildCard(view, stage));
 }
+
+/** Menus a person opened stay open across the live re-renders. */
+const openMenus = new Set();
+live.addEventListener('toggle', (e) => {
+  const id = e.target.closest?.('[data-build]')?.getAttribute('data-build');
+  if (id) (e.target.open ? openMenus.add(id) : openMenus.delete(id));
+}, true);
 
 function render(view) {
   lastView = view;
   // Keep keyboard focus on the same control across re-renders.
   const focused = document.activeElement;
   const focusKey = live.contains(focused) ? focused.getAttribute('data-build') ?? focused.getAttribute('href') : null;
+  showStrip(view.status);
   live.replaceChildren(
-    holdBanner(view.hold),
     ...view.environments.map((env) => h('section', { class: 'env', 'aria-label': `Environment ${env.name}` },
       h('h2', {}, `Environment: ${env.name}`),
       h('div', { class: 'lanes', role: 'list' }, env.stages.map((s) => lane(view, s))))),
@@ -67,6 +76,7 @@ function render(view) {
     h('p', { class: 'muted', id: 'updated' }, `Pipeline time ${fmtTime(view.now)}`),
   );
   if (focusKey) live.querySelector(`[data-build="${CSS.escape(focusKey)}"].danger, [href="${CSS.escape(focusKey)}"]`)?.focus();
+  for (const d of live.querySelectorAll('details.menu')) if (openMenus.has(d.closest('[data-build]')?.getAttribute('data-build'))) d.open = true;
 }
 
 async function refresh() {
@@ -91,7 +101,9 @@ function connect() {
 }
 
 await initPage('board');
-content.replaceChildren(actionsPanel(), live);
+const timeline = h('section', { 'aria-label': 'Last 24 hours', id: 'timeline-box' });
+content.replaceChildren(actionsPanel(), live, h('h2', {}, 'Last 24 hours'), timeline);
+startTimeline(timeline);
 await refresh();
 connect();
 window.__board = () => lastView;

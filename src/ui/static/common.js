@@ -44,11 +44,17 @@ export function fmtDuration(ms) {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** Formats epoch ms as a short local date-time. */
+/** Formats epoch ms as a short date-time in the viewer's time zone, with the zone shown ("Mar 10, 14:05:09 CET"). */
 export function fmtTime(ms) {
-  if (ms === null || ms === undefined) return '—';
+  if (ms === null || ms === undefined || !isFinite(ms)) return '—';
   const d = new Date(ms);
-  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+}
+
+/** A <time> element: local text with the zone, machine-readable UTC in `datetime`. */
+export function timeEl(ms) {
+  if (ms === null || ms === undefined || !isFinite(ms)) return '—';
+  return h('time', { datetime: new Date(ms).toISOString() }, fmtTime(ms));
 }
 
 /** "person alice" / "bot monitor". */
@@ -71,8 +77,10 @@ export async function whoAmI() {
   return me;
 }
 
-/** Fills the header's user area and marks the current nav link. */
+/** Fills the header's user area, marks the current nav link and draws the status strip (kept fresh every 10 s). */
 export async function initPage(current) {
+  const { startStrip } = await import('./widgets.js');
+  startStrip();
   document.querySelectorAll('header.top nav a').forEach((a) => {
     if (a.dataset.page === current) a.setAttribute('aria-current', 'page');
   });
@@ -113,10 +121,10 @@ export async function act(action, body) {
   return res;
 }
 
-/** A rollback button for a build, asking for confirmation first. */
-export function rollbackButton(buildId, reasonInput) {
+/** A rollback button for a build, asking for confirmation first. `prominent`: the suspect build's, larger. */
+export function rollbackButton(buildId, reasonInput, prominent = false) {
   return h('button', {
-    type: 'button', class: 'danger', 'data-action': 'rollback', 'data-build': buildId,
+    type: 'button', class: prominent ? 'danger prominent' : 'danger', 'data-action': 'rollback', 'data-build': buildId,
     onclick: async () => {
       if (!confirm(`Roll back ${buildId} everywhere it runs?`)) return;
       const reason = reasonInput?.value?.trim();

@@ -1,5 +1,6 @@
-// Events list: open and recent deploy events with severity, confidence, deploy, stage and scope.
-import { fmtTime, getJson, h, initPage, severityBadge, showError } from './common.js';
+// Events list: open and recent deploy events with severity, confidence, deploy, stage, scope and headline.
+import { getJson, h, initPage, severityBadge, showError, timeEl } from './common.js';
+import { wrap } from './widgets.js';
 
 const content = document.getElementById('content');
 
@@ -16,21 +17,20 @@ export function scopeOf(ev) {
 function row(ev) {
   return h('tr', { 'data-event': ev.id },
     h('td', {}, severityBadge(ev.severity)),
+    h('td', {}, h('a', { href: `/events/${encodeURIComponent(ev.id)}` }, ev.headline), ev.action && ev.action !== 'none' ? h('div', { class: 'muted' }, `bot action: ${ev.action.replace('_', ' ')}`) : ''),
     h('td', {}, ev.confidence),
-    h('td', {}, ev.status),
     h('td', {}, h('a', { href: `/builds/${encodeURIComponent(ev.buildId)}` }, ev.buildId)),
     h('td', {}, ev.stage, h('div', { class: 'muted' }, ev.environment)),
     h('td', {}, scopeOf(ev)),
-    h('td', {}, fmtTime(ev.openedAt)),
-    h('td', {}, h('a', { href: `/events/${encodeURIComponent(ev.id)}` }, ev.summary || ev.id), ev.action ? h('div', { class: 'muted' }, `action: ${ev.action}`) : ''));
+    h('td', {}, timeEl(ev.openedAt)));
 }
 
 function table(events, caption) {
   if (events.length === 0) return h('p', { class: 'muted' }, `No ${caption.toLowerCase()}.`);
-  return h('table', {},
-    h('caption', { class: 'muted', style: 'text-align:left' }, caption),
-    h('thead', {}, h('tr', {}, ['Severity', 'Confidence', 'Status', 'Deploy', 'Stage', 'Scope', 'Opened', 'Summary'].map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, events.map(row)));
+  return wrap(h('table', {},
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, ['Severity', 'What happened', 'Confidence', 'Deploy', 'Stage', 'Scope', 'Opened'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, events.map(row))));
 }
 
 async function load() {
@@ -38,7 +38,7 @@ async function load() {
     const { events } = await getJson('/api/events?limit=200');
     const open = events.filter((e) => e.status === 'open');
     const recent = events.filter((e) => e.status !== 'open');
-    content.replaceChildren(h('h2', {}, `Open (${open.length})`), table(open, 'Open events'), h('h2', {}, 'Recent'), table(recent, 'Recent events'));
+    content.replaceChildren(h('h2', {}, `Open (${open.length})`), table(open, 'Open events'), h('h2', {}, `Recent (${recent.length})`), table(recent, 'Recent events'));
   } catch (err) {
     showError(content, err);
   }

@@ -1,5 +1,7 @@
 // History: past deploys with outcome, duration and PR count; bot decisions against human overrides over time.
-import { fmtDuration, fmtTime, getJson, h, initPage, showError } from './common.js';
+import { fmtDuration, getJson, h, initPage, showError, timeEl } from './common.js';
+import { startTimeline } from './timeline.js';
+import { wrap } from './widgets.js';
 
 const content = document.getElementById('content');
 
@@ -17,7 +19,8 @@ function figures(v) {
     fig(v.deploys.length, 'builds'),
     fig(v.deploys.filter((d) => d.outcome === 'reached_production').length, 'reached production'),
     fig(v.deploys.filter((d) => d.outcome === 'rolled_back' || d.outcome === 'tainted').length, 'rolled back'),
-    fig(fmtDuration(median(done.map((d) => d.durationMs).filter((x) => x !== null))), 'median deploy duration'),
+    // Only finished journeys have a duration to compare; the label says so and how many there are.
+    fig(fmtDuration(median(done.map((d) => d.durationMs).filter((x) => x !== null))), `median duration of the ${done.length} finished deploys`),
     fig(median(v.deploys.map((d) => d.prCount)) ?? '—', 'median PRs per build'),
     fig(t.bot, 'bot decisions'),
     fig(t.botInterventions, 'bot interventions'),
@@ -44,23 +47,26 @@ function decisionsChart(parent, d) {
 }
 
 function deploysTable(rows) {
-  return h('table', {},
+  return wrap(h('table', {},
+    h('caption', {}, 'Every build, newest first'),
     h('thead', {}, h('tr', {}, ['Build', 'Received', 'Outcome', 'Furthest stage', 'Duration', 'PRs', 'Steps'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, rows.map((d) => h('tr', { 'data-build': d.buildId },
       h('td', {}, h('a', { href: `/builds/${encodeURIComponent(d.buildId)}` }, d.buildId)),
-      h('td', {}, fmtTime(Date.parse(d.receivedAt))),
+      h('td', {}, timeEl(Date.parse(d.receivedAt))),
       h('td', {}, h('span', { class: `badge out-${d.outcome}` }, d.outcome.replace('_', ' '))),
       h('td', {}, d.furthestStage ?? '—'),
       h('td', {}, fmtDuration(d.durationMs)),
       h('td', {}, String(d.prCount)),
-      h('td', {}, String(d.stepCount))))));
+      h('td', {}, String(d.stepCount)))))));
 }
 
 async function load() {
   try {
     const v = await getJson('/api/history');
     const charts = h('div', {});
-    content.replaceChildren(figures(v), h('h2', {}, 'Bot decisions and human overrides'), charts, h('h2', {}, 'Deploys'), deploysTable(v.deploys));
+    const timeline = h('section', { 'aria-label': 'Last 24 hours', id: 'timeline-box' });
+    content.replaceChildren(figures(v), h('h2', {}, 'Last 24 hours'), timeline, h('h2', {}, 'Bot decisions and human overrides'), charts, h('h2', {}, 'Deploys'), deploysTable(v.deploys));
+    startTimeline(timeline, 0);
     decisionsChart(charts, v.decisions);
   } catch (err) {
     showError(content, err);
