@@ -53,6 +53,44 @@ describe('web UI end to end (playwright + chromium)', { skip }, () => {
     await target?.close();
   });
 
+  // First: the demo's bad build is blocked and rolled back within its first minute of wall time.
+  it("during the bad build: the blocked lane says so and links to the event, the strip counts it, the board shows the rollback", async (t) => {
+    if (target.kind !== 'demo') {
+      t.skip('the bad build and its rollback are part of the demo, not the fixture');
+      return;
+    }
+    const bad = demoScenario(0).flatMap((st) => (st.kind === 'build' && st.bad ? [st.build.id] : []));
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${target.url}/`);
+    // One evaluation reads lane, strip and banner together, so all three describe the same snapshot.
+    const seen = await page.waitForFunction((ids) => {
+      for (const id of ids) {
+        const card = document.querySelector(`article.lane[data-health="blocked"] .build-card[data-build="${id}"]`);
+        const lane = card?.closest('article.lane');
+        const link = lane?.querySelector('.health a[href^="/events/"]');
+        const count = Number(document.querySelector('#strip [data-strip="events"]')?.getAttribute('data-count'));
+        if (lane && link && count >= 1) {
+          return { build: id, stage: lane.getAttribute('data-stage'), href: link.getAttribute('href'), label: link.textContent, count, banner: document.querySelector('#banner')?.textContent ?? '' };
+        }
+      }
+      return null;
+    }, bad, { timeout: 240_000, polling: 'raf' });
+    const v = (await seen.jsonValue())!;
+    assert.match(v.label ?? '', /Blocked by an? ((white|blue|red|siren|fire) )?event/);
+    assert.ok(v.count >= 1, 'the status strip counts the open event');
+    assert.match(v.banner, new RegExp(`Blocked: .* waits on`), `banner: ${v.banner}`);
+    const ev = (await (await fetch(`${target.url}/api${v.href}`)).json()) as { event: { buildId: string; status: string } };
+    assert.equal(ev.event.buildId, v.build, 'the lane links to the event about its own build');
+
+    // Whoever rolls it back (the bot, usually), the board says so: the strip lists the rollback.
+    const rolled = await page.waitForFunction((id) => {
+      const item = document.querySelector('#strip [data-strip="rollbacks"]');
+      return item && Number(item.getAttribute('data-count')) >= 1 && item.textContent!.includes(id) ? item.textContent : null;
+    }, v.build, { timeout: 240_000, polling: 500 });
+    assert.match(String(await rolled.jsonValue()), /rollbacks? in the last hour/);
+    await page.close();
+  });
+
   it('shows every stage as a lane and the builds moving through them, live', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await page.goto(`${target.url}/`);
@@ -109,43 +147,6 @@ describe('web UI end to end (playwright + chromium)', { skip }, () => {
     assert.ok(banded.canvas, 'drawn on a canvas');
     assert.ok(banded.series.some((s) => s.startsWith('band upper')) && banded.series.some((s) => s.startsWith('band lower')), 'band edges are series');
     assert.ok(banded.series.some((s) => s.startsWith('in scope')), 'the in-scope series is drawn');
-    await page.close();
-  });
-
-  it("during the bad build: the blocked lane says so and links to the event, the strip counts it, the board shows the rollback", async (t) => {
-    if (target.kind !== 'demo') {
-      t.skip('the bad build and its rollback are part of the demo, not the fixture');
-      return;
-    }
-    const bad = demoScenario(0).flatMap((st) => (st.kind === 'build' && st.bad ? [st.build.id] : []));
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${target.url}/`);
-    // One evaluation reads lane, strip and banner together, so all three describe the same snapshot.
-    const seen = await page.waitForFunction((ids) => {
-      for (const id of ids) {
-        const card = document.querySelector(`article.lane[data-health="blocked"] .build-card[data-build="${id}"]`);
-        const lane = card?.closest('article.lane');
-        const link = lane?.querySelector('.health a[href^="/events/"]');
-        const count = Number(document.querySelector('#strip [data-strip="events"]')?.getAttribute('data-count'));
-        if (lane && link && count >= 1) {
-          return { build: id, stage: lane.getAttribute('data-stage'), href: link.getAttribute('href'), label: link.textContent, count, banner: document.querySelector('#banner')?.textContent ?? '' };
-        }
-      }
-      return null;
-    }, bad, { timeout: 240_000, polling: 'raf' });
-    const v = (await seen.jsonValue())!;
-    assert.match(v.label ?? '', /Blocked by an? (white|blue|red|siren|fire )?event/);
-    assert.ok(v.count >= 1, 'the status strip counts the open event');
-    assert.match(v.banner, new RegExp(`Blocked: .* waits on`), `banner: ${v.banner}`);
-    const ev = (await (await fetch(`${target.url}/api${v.href}`)).json()) as { event: { buildId: string; status: string } };
-    assert.equal(ev.event.buildId, v.build, 'the lane links to the event about its own build');
-
-    // Whoever rolls it back (the bot, usually), the board says so: the strip lists the rollback.
-    const rolled = await page.waitForFunction((id) => {
-      const item = document.querySelector('#strip [data-strip="rollbacks"]');
-      return item && Number(item.getAttribute('data-count')) >= 1 && item.textContent!.includes(id) ? item.textContent : null;
-    }, v.build, { timeout: 240_000, polling: 500 });
-    assert.match(String(await rolled.jsonValue()), /rollbacks? in the last hour/);
     await page.close();
   });
 

@@ -45,7 +45,7 @@ function buildCard(view, stage) {
 }
 
 function lane(view, stage) {
-  return h('article', { class: `lane health-${stage.health.state}`, 'data-stage': stage.name, 'data-health': stage.health.state, role: 'listitem', 'aria-label': `Stage ${stage.name}: ${stage.health.label}` },
+  return h('article', { class: `lane health-${stage.health.state}`, 'data-stage': stage.name, 'data-health': stage.health.state, 'aria-label': `Stage ${stage.name}: ${stage.health.label}` },
     h('h3', {}, stage.name),
     healthLine(stage.health),
     h('div', { class: 'meta' }, `${stage.tier} · ${stage.percent}% · ${stage.azs.join(', ')} · bake ${fmtDuration(stage.bakeSeconds * 1000)}`),
@@ -68,7 +68,7 @@ function render(view) {
   live.replaceChildren(
     ...view.environments.map((env) => h('section', { class: 'env', 'aria-label': `Environment ${env.name}` },
       h('h2', {}, `Environment: ${env.name}`),
-      h('div', { class: 'lanes', role: 'list' }, env.stages.map((s) => lane(view, s))))),
+      h('div', { class: 'lanes' }, env.stages.map((s) => lane(view, s))))),
     h('section', { 'aria-label': 'Queue', id: 'queue' },
       h('h2', {}, `Queue (${view.queue.length})`),
       view.queue.length === 0 ? h('p', { class: 'muted' }, 'No builds waiting.') :

@@ -5,8 +5,9 @@ import { gateTable, rollbackControl, verdictTable, wrap } from './widgets.js';
 const content = document.getElementById('content');
 const id = decodeURIComponent(location.pathname.split('/').pop());
 
-function prTable(prs, from) {
+function prTable(prs, from, caption) {
   return wrap(h('table', {},
+    h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ['PR', 'Title', 'Author', 'Code owners', ...(from ? ['From build'] : [])].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, prs.map(({ pr, build }) => h('tr', {},
       h('td', {}, h('a', { href: pr.url }, `#${pr.number}`)),
@@ -61,7 +62,7 @@ function eventsSection(events) {
   if (events.length === 0) return [h('p', { class: 'muted' }, 'No events.')];
   return events.flatMap((e) => [
     h('h3', { 'data-event': e.id }, severityBadge(e.severity), ' ', h('a', { href: `/events/${encodeURIComponent(e.id)}` }, e.headline), h('span', { class: 'muted' }, ` (${e.stage}, ${e.status})`)),
-    verdictTable(e.verdicts),
+    verdictTable(e.verdicts, `Verdict per check for event ${e.id}`),
   ]);
 }
 
@@ -95,8 +96,8 @@ async function load() {
       facts,
       h('p', {}, rollbackControl(b.id, { suspect, status: r.state?.status })),
       h('h2', {}, `Pull requests (${b.pullRequests.length})`),
-      prTable(b.pullRequests.map((pr) => ({ pr, build: b.id })), false),
-      rides.length ? [h('h3', {}, `Riding along from superseded builds (${rides.length})`), prTable(rides, true)] : [],
+      prTable(b.pullRequests.map((pr) => ({ pr, build: b.id })), false, `Pull requests built into ${b.id}`),
+      rides.length ? [h('h3', {}, `Riding along from superseded builds (${rides.length})`), prTable(rides, true, `Pull requests ${b.id} carries for the builds it superseded`)] : [],
       h('h2', {}, 'Journey'), waterfall(r.steps, r.now),
       h('h2', {}, `Events (${r.events.length})`), eventsSection(r.events),
       h('h2', {}, 'Promotion gates'), gatesSection(r.gates),

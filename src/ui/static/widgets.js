@@ -86,10 +86,10 @@ export function valueVsUsual(value, usual) {
 }
 
 /** The per-check verdict table of an event: check, scope, verdict, value vs usual, threshold in force, samples. */
-export function verdictTable(rows, caption) {
+export function verdictTable(rows, caption = 'Verdict per check') {
   if (!rows?.length) return h('p', { class: 'muted' }, 'No verdicts recorded.');
   return wrap(h('table', { class: 'verdicts' },
-    caption ? h('caption', {}, caption) : '',
+    h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ['Check', 'Scope', 'Verdict', 'Value vs usual', 'Threshold in force', 'Samples', 'Since'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, rows.map((r) => h('tr', { 'data-check': r.check },
       h('th', { scope: 'row' }, r.check),
@@ -116,9 +116,14 @@ export function gateTable(gate) {
       h('td', {}, c.reason))))));
 }
 
-/** Puts a wide table in a horizontally scrolling box, so the page itself never overflows on a phone. */
+/**
+ * Puts a wide table in a horizontally scrolling box, so the page itself never overflows on a phone.
+ * The box is a named region (keyboard users can focus and scroll it), named after the table's caption.
+ */
 export function wrap(table) {
-  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': table.querySelector('caption')?.textContent || 'Table' }, table);
+  const caption = table.querySelector('caption')?.textContent?.trim();
+  if (!caption) throw new Error('wrap(): every wrapped table needs a caption (it names the scrolling region)');
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption }, table);
 }
 
 export { fmtActor, fmtTime };
