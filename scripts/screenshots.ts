@@ -43,10 +43,21 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
-    // Let a few builds enter the pipeline and an event open before taking pictures.
+    // The board during an event: wait (up to 4 minutes) for a lane that is blocked or shows a signal,
+    // with the status strip counting it, and take the picture in that moment.
     await page.goto(`${base}/`);
-    await page.locator('.lane .build-card[data-build]').nth(1).waitFor({ timeout: 90_000 });
+    await page.locator('.lane .build-card[data-build]').first().waitFor({ timeout: 90_000 });
+    const during = await page
+      .waitForFunction(() => document.querySelector('.lane[data-health="blocked"], .lane[data-health="signal"]') !== null && Number(document.querySelector('#strip [data-strip="events"]')?.getAttribute('data-count')) > 0, undefined, { timeout: 240_000, polling: 'raf' })
+      .then(() => true, () => false);
+    if (!during) console.warn('no event on the board within 4 minutes: board.png shows a quiet pipeline');
     await page.screenshot({ path: `${OUT}board.png`, fullPage: true });
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${base}/`);
+    await phone.locator('.lane').first().waitFor({ timeout: 30_000 });
+    await phone.waitForTimeout(1000);
+    await phone.screenshot({ path: `${OUT}board-phone.png`, fullPage: false });
+    await phone.close();
     const ev = await eventWithBand(page, base);
     if (ev) {
       await page.goto(base + ev);
