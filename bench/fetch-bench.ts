@@ -1,113 +1,104 @@
 /**
- * Fetch scaling: what one monitor tick costs against a real Prometheus with thousands of
- * series, for three ways of getting a 3 h baseline plus a 5 min judged window:
- *   (a) naive:     a full 3 h 5 min range query every tick;
- *   (b) window:    WindowCache, full fill once, then only new samples (plus a 60 s overlap);
- *   (c) pushdown:  baseline mean and std computed by Prometheus (instant queries), plus the raw
- *                  5 min window; (c') the whole z-score rule pushed down in one instant query.
- * Run: npx tsx bench/fetch-bench.ts [shards]   (24 cells x shards series; default 100 -> 2,400)
+ * bench:fetch — what watching N series costs the bot, against a real Prometheus and a real
+ * VictoriaMetrics that this bench starts (history generated once and cached, see
+ * bench/support/fetch-servers.ts). For each backend and fetch mode a fresh bot process
+ * (bench/fetch-bot.ts) runs the monitor's fetch path and judgement for one check over all series:
+ * a cold start (the first tick: the whole window fetched, parsed and judged) and then steady ticks
+ * every 30 s of history time. Reported per run: cold start, steady tick wall time (fetch + parse +
+ * judgement), bytes per tick, samples held and the bot's peak RSS.
+ *
+ * Run: npm run bench:fetch -- --series 10000 [--json] [--ticks 8] [--backends prometheus,victoria-metrics]
+ *      [--modes raw,pushdown] [--detector zscore|default] [--repeat 1]
+ * Targets at 10,000 series (issue 15): steady tick <= 250 ms, RSS <= 400 MB, cold start <= 30 s.
+ * The machine is shared: rerun (--repeat) and read the spread, not the digits.
  */
-import { gzipSync } from 'node:zlib';
-import { PrometheusSource } from '../src/metrics/prometheus.js';
-import { renderPushdown } from '../src/metrics/pushdown.js';
-import { WindowCache } from '../src/metrics/window-cache.js';
-import type { MetricsSource } from '../src/metrics/source.js';
-import { startPrometheus } from '../test/support/prometheus.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startBenchPrometheus, startBenchVictoria, type BenchServer } from './support/fetch-servers.js';
 
-const STEP = 15_000;
-const BASELINE = 3 * 3_600_000;
-const WINDOW = 5 * 60_000;
-const TICK = 30_000;
-const TICKS = 8;
-const QUERY = 'http_requests_rate';
-
-interface TickFigures { samples: number; bytes: number; gzipBytes: number; ms: number; requests: number }
-
-const shards = Number(process.argv[2] ?? 100);
-const t0 = Date.now();
-const server = await startPrometheus({
-  days: (BASELINE + WINDOW + TICKS * TICK + 15 * 60_000) / 86_400_000,
-  stepMs: STEP,
-  shards,
-  series: (fleet) => fleet.series().filter((s) => s.metric === 'http_requests_rate'),
-});
-if ('skip' in server) {
-  console.error(`cannot run: ${server.skip}`);
-  process.exit(1);
-}
-const running = server; // narrowed once, for use inside closures
-const seriesCount = running.series.length * shards;
-console.error(`Prometheus with ${seriesCount} series ready in ${Date.now() - t0} ms`);
-
-// Counts response bytes at the HTTP boundary; gzip sizes are computed after the tick's timer stops.
-let bodies: Buffer[] = [];
-const countingFetch: typeof fetch = async (input, init) => {
-  const res = await fetch(input, init);
-  const buf = Buffer.from(await res.arrayBuffer());
-  bodies.push(buf);
-  return new Response(buf, { status: res.status, statusText: res.statusText, headers: { 'content-type': res.headers.get('content-type') ?? '' } });
+const arg = (name: string, def: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : def;
 };
-const source: MetricsSource = new PrometheusSource({ url: server.url, timeoutMs: 120_000, retries: 0, fetch: countingFetch });
+const SERIES = Number(arg('series', '10000'));
+const TICKS = Number(arg('ticks', '8'));
+const REPEAT = Number(arg('repeat', '1'));
+const BACKENDS = arg('backends', 'prometheus,victoria-metrics').split(',');
+const MODES = arg('modes', 'raw,pushdown').split(',');
+const DETECTOR = arg('detector', 'zscore');
+const JSON_OUT = process.argv.includes('--json');
+const STEP_MS = 15_000;
+const HISTORY_MS = 210 * 60_000; // 3 h baseline + 5 min window + the ticks, with margin
+const log = (line: string) => console.error(line);
 
-async function measure(tick: (now: number) => Promise<number>): Promise<TickFigures[]> {
-  const out: TickFigures[] = [];
-  for (let k = 0; k < TICKS; k++) {
-    const now = running.endMs - (TICKS - 1 - k) * TICK;
-    bodies = [];
-    const start = performance.now();
-    const samples = await tick(now);
-    const ms = performance.now() - start;
-    const bytes = bodies.reduce((a, b) => a + b.length, 0);
-    const gzipBytes = bodies.reduce((a, b) => a + gzipSync(b).length, 0);
-    out.push({ samples, bytes, gzipBytes, ms, requests: bodies.length });
-  }
-  return out;
+interface BotTick { ms: number; fetchMs: number; judgeMs: number; bytes: number; series: number; breaches: number }
+interface BotResult { mode: string; detector: string; coldStart: BotTick; steady: BotTick[]; held: { series: number; samples: number; bytes: number }; maxRssMB: number; rssMB: number; peakHeapMB: number }
+
+/** Runs one bot process against `server`; resolves to its JSON line. */
+function runBot(server: BenchServer, mode: string): Promise<BotResult> {
+  const bot = fileURLToPath(new URL('./fetch-bot.ts', import.meta.url));
+  const args = ['--import', 'tsx', bot, '--url', server.url, '--end', String(server.endMs - 60_000), '--ticks', String(TICKS), '--mode', mode, '--detector', DETECTOR];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`bot exited with ${code}: ${out.slice(-500)}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as BotResult);
+      } catch (err) {
+        reject(new Error(`bot printed no JSON: ${out.slice(-500)} (${(err as Error).message})`));
+      }
+    });
+  });
 }
-const count = (xs: { values: ArrayLike<number> }[]) => xs.reduce((a, s) => a + s.values.length, 0);
 
-const naive = await measure(async (now) => count(await source.queryRange(QUERY, now - BASELINE - WINDOW, now, STEP)));
-const cache = new WindowCache({ source, stepMs: STEP });
-// Samples fetched (not samples held): the cache returns the whole window every tick.
-const windowed = await measure(async (now) => {
-  const before = cache.stats.samplesFetched;
-  const held = count(await cache.get({ query: QUERY, nowMs: now, windowMs: BASELINE + WINDOW }));
-  if (held < seriesCount * 700) throw new Error(`window cache returned only ${held} samples`);
-  return cache.stats.samplesFetched - before;
-});
-const vars = { query: QUERY, baselineMs: BASELINE, windowMs: WINDOW, stepMs: STEP };
-const pushdown = await measure(async (now) => {
-  const [mean, std, raw] = await Promise.all([
-    source.query(renderPushdown('baselineMean', vars), now),
-    source.query(renderPushdown('baselineStd', vars), now),
-    source.queryRange(QUERY, now - WINDOW, now, STEP),
-  ]);
-  return mean.length + std.length + count(raw);
-});
-const zscore = await measure(async (now) => (await source.query(renderPushdown('zscoreMax', vars), now)).length);
-await running.stop();
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
 
-const summarize = (name: string, ticks: TickFigures[]) => {
-  const steady = ticks.slice(1);
-  const avg = (f: keyof TickFigures) => steady.reduce((a, t) => a + t[f], 0) / steady.length;
+function summarize(backend: string, r: BotResult) {
+  const steadyMs = r.steady.map((t) => t.ms);
   return {
-    approach: name,
-    firstTick: { samples: ticks[0].samples, bytes: ticks[0].bytes, gzipBytes: ticks[0].gzipBytes, ms: Math.round(ticks[0].ms), requests: ticks[0].requests },
-    steadyTick: { samples: Math.round(avg('samples')), bytes: Math.round(avg('bytes')), gzipBytes: Math.round(avg('gzipBytes')), ms: Math.round(avg('ms')), requests: avg('requests') },
+    backend,
+    mode: r.mode,
+    detector: r.detector,
+    series: r.coldStart.series,
+    coldStartMs: Math.round(r.coldStart.ms),
+    coldStartBytes: r.coldStart.bytes,
+    steadyTickMs: { median: Math.round(quantile(steadyMs, 0.5)), min: Math.round(Math.min(...steadyMs)), max: Math.round(Math.max(...steadyMs)) },
+    steadyFetchMsMedian: Math.round(quantile(r.steady.map((t) => t.fetchMs), 0.5)),
+    steadyJudgeMsMedian: Math.round(quantile(r.steady.map((t) => t.judgeMs), 0.5)),
+    steadyBytesPerTick: Math.round(r.steady.reduce((a, t) => a + t.bytes, 0) / Math.max(1, r.steady.length)),
+    held: r.held,
+    bytesPerSeriesHeld: r.held.series > 0 ? Math.round(r.held.bytes / r.held.series) : 0,
+    maxRssMB: r.maxRssMB,
+    peakHeapMB: r.peakHeapMB,
   };
-};
-const result = {
-  series: seriesCount,
-  sampleIntervalS: STEP / 1000,
-  baseline: '3h',
-  window: '5m',
-  ticks: TICKS,
-  tickIntervalS: TICK / 1000,
-  prometheus: '2.42 (Debian), loopback',
-  approaches: [
-    summarize('naive full range', naive),
-    summarize('window cache', windowed),
-    summarize('pushdown mean+std + raw 5m', pushdown),
-    summarize('pushdown z-score only', zscore),
-  ],
-};
-console.log(JSON.stringify(result, null, 2));
+}
+
+const results: ReturnType<typeof summarize>[] = [];
+const servers: Record<string, number> = {};
+for (const backend of BACKENDS) {
+  const t0 = Date.now();
+  const spec = { series: SERIES, stepMs: STEP_MS, historyMs: HISTORY_MS };
+  const server = backend === 'prometheus' ? await startBenchPrometheus(spec) : await startBenchVictoria(spec);
+  servers[backend] = server.generatedMs;
+  log(`${backend}: ${SERIES} series ready in ${Date.now() - t0} ms (history generated this run: ${server.generatedMs} ms)`);
+  try {
+    for (let k = 0; k < REPEAT; k++) {
+      for (const mode of MODES) {
+        const r = summarize(backend, await runBot(server, mode));
+        results.push(r);
+        log(`${backend} ${mode}: cold ${r.coldStartMs} ms, steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}], RSS ${r.maxRssMB} MB, held ${r.held.samples} samples`);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+const report = { series: SERIES, stepS: STEP_MS / 1000, baseline: '3h', window: '5m', tickS: 30, ticks: TICKS, detector: DETECTOR, historyGeneratedMs: servers, runs: results };
+if (JSON_OUT) console.log(JSON.stringify(report, null, 2));
+else for (const r of results) console.log(`${r.backend.padEnd(17)} ${r.mode.padEnd(9)} series ${r.series}  cold ${(r.coldStartMs / 1000).toFixed(1)} s  steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}]  RSS ${r.maxRssMB} MB  held ${(r.held.bytes / 2 ** 20).toFixed(1)} MB`);

@@ -1,3 +1,5 @@
+import { registerMonitorMetrics } from '../monitor/monitor-metrics.js';
+import { PrometheusSource } from '../metrics/prometheus.js';
 import { SystemClock, type Clock } from '../clock/clock.js';
 import type { Config } from '../config/schema.js';
 import { stageDefs } from '../config/stage-defs.js';
@@ -94,6 +96,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
           onEventChanged: (e) => notify({ type: 'event', key: `event:${e.id}:ack:${e.acknowledgedBy ?? ''}`, event: e, shadow: false }),
         })
       : undefined,
+  });
+  registerMonitorMetrics(server.releasebotMetrics.registry, {
+    figures: () => monitor.fetchFigures(),
+    ...(source instanceof PrometheusSource ? { bytesFetched: () => source.bytesRead } : {}),
   });
   const abort = new AbortController();
   const loops: Promise<void>[] = [];

@@ -193,6 +193,10 @@ export const configSchema = z.strictObject({
       tick: duration.default(30),
       groupingWindow: duration.default(600),
       quietPeriod: duration.default(900),
+      /** How check history is fetched: `auto` (by series count), `raw` (window cache) or `pushdown` (baseline stats computed by the backend). */
+      fetchMode: z.enum(['auto', 'raw', 'pushdown']).default('auto'),
+      /** In `auto`: checks with at least this many series push their baseline down. */
+      pushdownAtSeries: z.number().int().positive().default(20_000),
     })
     .default({}),
   checks: z.array(checkSchema).superRefine(uniqueNames('check')).default([]),

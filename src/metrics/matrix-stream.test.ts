@@ -71,3 +71,19 @@ test('error answers, non-matrix results and malformed bodies are reported, not s
   assert.throws(() => parseInChunks('{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,2]]}]}}', []), /point 0 is not \[time, "value"\]/);
   assert.throws(() => parseInChunks('<html>502 Bad Gateway</html>', []), SyntaxError);
 });
+
+test('property: any labels, times and values read as JSON.parse reads them (fast path and fallback layouts)', () => {
+  const value = fc.oneof(fc.double().map((x) => (Number.isNaN(x) ? 'NaN' : x === Infinity ? '+Inf' : x === -Infinity ? '-Inf' : String(x))), fc.constantFrom('NaN', '+Inf', '-Inf', '1e-7', '0'));
+  const point = fc.tuple(fc.integer({ min: 0, max: 4_000_000_000_000 }).map((ms) => ms / 1000), value);
+  const element = fc.record({ metric: fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 8 }), { maxKeys: 4 }), values: fc.array(point, { maxLength: 6 }) });
+  fc.assert(
+    fc.property(fc.array(element, { maxLength: 4 }), fc.constantFrom('prom', 'reordered', 'spaced'), fc.array(fc.integer({ min: 1, max: 400 }), { maxLength: 5 }), (elements, layout, cuts) => {
+      const result = elements.map((e) => (layout === 'reordered' ? { values: e.values, metric: e.metric } : e));
+      const text = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: result } }, null, layout === 'spaced' ? 1 : undefined);
+      const want = reference(text).map((g) => ({ ...g, labels: { ...g.labels } }));
+      const got = parseInChunks(text, cuts).got.map((g) => ({ ...g, labels: { ...g.labels } }));
+      assert.deepEqual(got, want);
+    }),
+    { numRuns: 300 },
+  );
+});

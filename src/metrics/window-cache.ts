@@ -100,6 +100,11 @@ export class WindowCache {
     return this.serialized(keyOf(req), () => this.update(req, true));
   }
 
+  /** Forget every window of `query` (all offsets). */
+  drop(query: string): void {
+    for (const [key, e] of this.entries) if (e.query === query) this.entries.delete(key);
+  }
+
   /** Forget everything (the next request of every window refills it). */
   clear(): void {
     this.entries.clear();

@@ -11,8 +11,10 @@ import type { ChartProvider, CheckChart } from './chart.js';
 import { chartsForEvent } from './charts.js';
 import { deployCheckOutcome, type DeployCheckOutcome, type TrackedDeploy } from './deploy-signals.js';
 import { addSignals, closeIfQuiet, type EventTiming } from './events.js';
-import { DEFAULT_STEP_MS, fetchCheck, withSeasonal, type CheckFetch, type WindowFetcher } from './fetch.js';
+import { DEFAULT_STEP_MS, withSeasonal, type CheckFetch, type FetchMode, type WindowFetcher } from './fetch.js';
 import { WindowCache } from '../metrics/window-cache.js';
+import { FetchModePlanner } from './fetch-mode.js';
+import { fetchChecksForTick, type FetchFigures } from './tick-fetch.js';
 import { EventActions, MONITOR_ACTOR } from './event-actions.js';
 import { NoDataTracker } from './no-data.js';
 import { deploysInProgress } from './scope.js';
@@ -61,12 +63,18 @@ export class Monitor implements ChartProvider {
   private readonly open = new Map<string, DeployEvent>();
   private readonly actions: EventActions;
   private readonly noData: NoDataTracker;
+  private readonly cache?: WindowCache;
+  private readonly planner: FetchModePlanner;
+  private readonly modes = new Map<string, FetchMode>();
+  private readonly warming = new Map<string, Promise<CheckFetch>>();
   private loaded = false;
 
   constructor(private readonly deps: MonitorDeps) {
     const m = deps.config.monitor;
     this.timing = { groupingWindowMs: m.groupingWindow * 1000, quietPeriodMs: m.quietPeriod * 1000 };
-    this.fetcher = deps.fetcher ?? new WindowCache({ source: deps.source, stepMs: deps.stepMs ?? DEFAULT_STEP_MS });
+    if (!deps.fetcher) this.cache = new WindowCache({ source: deps.source, stepMs: deps.stepMs ?? DEFAULT_STEP_MS });
+    this.fetcher = deps.fetcher ?? this.cache!;
+    this.planner = new FetchModePlanner({ mode: m.fetchMode, pushdownAtSeries: m.pushdownAtSeries }, deps.source);
     this.log = deps.log ?? (() => {});
     this.actions = new EventActions(deps);
     this.noData = new NoDataTracker(deps);
@@ -152,11 +160,19 @@ export class Monitor implements ChartProvider {
   }
 
   private async fetchAll(now: number): Promise<Map<string, CheckFetch>> {
-    const entries = await Promise.all(
-      this.deps.config.checks.map(async (c) => [c.name, await fetchCheck(this.fetcher, c, now)] as const),
-    );
-    for (const [name, f] of entries) if (!f.ok) this.log(`monitor: check ${name}: ${f.error.message}`);
-    return new Map(entries);
+    const ctx = { fetcher: this.fetcher, cache: this.cache, planner: this.planner, modes: this.modes, warming: this.warming, source: this.deps.source, clock: this.deps.clock };
+    const fetched = await fetchChecksForTick(ctx, this.deps.config.checks, now, { stepMs: this.deps.stepMs ?? DEFAULT_STEP_MS, waitMs: this.deps.config.monitor.tick * 1000 });
+    for (const [name, f] of fetched) if (!f.ok) this.log(`monitor: check ${name}: ${f.error.message}`);
+    return fetched;
+  }
+
+  /** Per check: fetch mode, series, samples and bytes held (for /metrics). */
+  fetchFigures(): FetchFigures[] {
+    const held = this.cache?.held();
+    return this.deps.config.checks.map((c) => {
+      const h = held?.get(c.query);
+      return { check: c.name, mode: this.modes.get(c.name) ?? 'raw', series: h?.series ?? 0, samples: h?.samples ?? 0, bytes: h?.bytes ?? 0 };
+    });
   }
 
   /** Deploys in progress with the moment each reached its stage (first seen deploying, else its bake start). */

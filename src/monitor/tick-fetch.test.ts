@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Registry } from 'prom-client';
+import { ManualClock } from '../clock/clock.js';
+import { checkSchema } from '../config/schema.js';
+import { SimulatedFleet } from '../sim/fleet.js';
+import { SimulatedSource } from '../metrics/simulated.js';
+import { WindowCache } from '../metrics/window-cache.js';
+import type { MetricsSource, Sample } from '../metrics/source.js';
+import { FetchModePlanner, MODE_RECHECK_MS } from './fetch-mode.js';
+import { fetchChecksForTick, type TickFetchContext } from './tick-fetch.js';
+import { registerMonitorMetrics } from './monitor-metrics.js';
+import type { CheckFetch, FetchMode } from './fetch.js';
+
+const NOW = Date.UTC(2024, 2, 5, 9, 0, 7);
+const zscore = checkSchema.parse({ name: 'errors', query: 'http_errors_rate', detector: { type: 'zscore' } });
+const robust = checkSchema.parse({ name: 'latency', query: 'http_latency_p95_ms' });
+
+/** Answers `count(...)` with a fixed number; counts the questions. */
+function counter(series: number): Pick<MetricsSource, 'query'> & { asked: number } {
+  return {
+    asked: 0,
+    async query(q: string): Promise<Sample[]> {
+      this.asked++;
+      assert.match(q, /^count\(/);
+      return [{ labels: {}, timestamp: 0, value: series }];
+    },
+  };
+}
+
+test('auto mode pushes down from the configured series count, only for detectors that allow it, and re-asks hourly', async () => {
+  const many = counter(25_000);
+  const planner = new FetchModePlanner({ mode: 'auto', pushdownAtSeries: 20_000 }, many);
+  assert.equal(await planner.modeFor(zscore, NOW), 'pushdown');
+  assert.equal(await planner.modeFor(robust, NOW), 'raw', 'the default detector needs its raw baseline');
+  assert.equal(await planner.modeFor(zscore, NOW + 60_000), 'pushdown');
+  assert.equal(many.asked, 1, 'the count is cached');
+  await planner.modeFor(zscore, NOW + MODE_RECHECK_MS);
+  assert.equal(many.asked, 2);
+  assert.equal(await new FetchModePlanner({ mode: 'auto', pushdownAtSeries: 20_000 }, counter(10)).modeFor(zscore, NOW), 'raw');
+  assert.equal(await new FetchModePlanner({ mode: 'pushdown', pushdownAtSeries: 20_000 }, counter(10)).modeFor(robust, NOW), 'raw');
+  const down = new FetchModePlanner({ mode: 'auto', pushdownAtSeries: 1 }, { query: async () => Promise.reject(new Error('down')) });
+  assert.equal(await down.modeFor(zscore, NOW), 'raw', 'a backend that cannot count: raw');
+});
+
+function context(clock: ManualClock, source: MetricsSource, mode: 'auto' | FetchMode = 'raw'): TickFetchContext {
+  const cache = new WindowCache({ source, stepMs: 15_000 });
+  return { fetcher: cache, cache, planner: new FetchModePlanner({ mode, pushdownAtSeries: 1 }, source), source, clock, modes: new Map(), warming: new Map() };
+}
+
+test('a check whose first fill outlasts the tick is reported warming up (no data) while the ready ones are judged', async () => {
+  const clock = new ManualClock(NOW);
+  const source = new SimulatedSource({ fleet: new SimulatedFleet({ seed: 4, clock }), clock });
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const slow: MetricsSource = {
+    ...source,
+    query: source.query.bind(source),
+    isOnline: source.isOnline.bind(source),
+    async queryRange(q, a, b, s) {
+      if (q.startsWith('http_latency')) await gate;
+      return source.queryRange(q, a, b, s);
+    },
+  };
+  const ctx = context(clock, slow);
+  const tick = fetchChecksForTick(ctx, [zscore, robust], clock.now(), { stepMs: 15_000, waitMs: 30_000 });
+  await new Promise((r) => setTimeout(r, 20));
+  await clock.advance(30_000);
+  const first = await tick;
+  assert.ok(first.get('errors')!.ok, 'the ready check is judged');
+  const warming = first.get('latency')! as Extract<CheckFetch, { ok: false }>;
+  assert.equal(warming.ok, false);
+  assert.equal(warming.error.code, 'NO_DATA');
+  assert.match(warming.error.message, /warming up/);
+  const again = await fetchChecksForTick(ctx, [robust], clock.now(), { stepMs: 15_000, waitMs: 30_000 });
+  assert.equal(again.get('latency')!.ok, false, 'still filling: not started twice');
+  release();
+  await new Promise((r) => setTimeout(r, 50));
+  const done = await fetchChecksForTick(ctx, [robust], clock.now(), { stepMs: 15_000, waitMs: 30_000 });
+  assert.ok(done.get('latency')!.ok, 'filled: judged from the next tick on');
+});
+
+test('/metrics shows series, samples and bytes held and the fetch mode per check, and bytes fetched', async () => {
+  const registry = new Registry();
+  let bytes = 100;
+  registerMonitorMetrics(registry, {
+    figures: () => [{ check: 'errors', mode: 'raw', series: 12, samples: 12 * 741, bytes: 12 * 942 * 8 }],
+    bytesFetched: () => bytes,
+  });
+  bytes = 250;
+  const text = await registry.metrics();
+  assert.match(text, /releasebot_monitor_series\{check="errors"\} 12/);
+  assert.match(text, /releasebot_monitor_samples_held\{check="errors"\} 8892/);
+  assert.match(text, /releasebot_monitor_cache_bytes\{check="errors"\} 90432/);
+  assert.match(text, /releasebot_monitor_fetch_mode\{check="errors",mode="raw"\} 1/);
+  assert.match(text, /releasebot_metrics_fetched_bytes_total 250/);
+});
