@@ -89,6 +89,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     pipeline: runner,
     charts: monitor,
     clock,
+    metricsOnline: () => source.isOnline(),
     registerExtra: slack && slackClient
       ? (app) => registerSlackActions(app, {
           signingSecret: slack.signingSecret, actions: runner, store, clock, signatureClock: wallClock, slack: slackClient,

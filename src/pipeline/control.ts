@@ -1,6 +1,7 @@
 import type { Build } from '../domain/build.js';
 import type { Actor } from '../domain/pipeline.js';
 import type { PipelineState } from './state.js';
+import type { RunnerStatus } from './runner-deps.js';
 
 /**
  * What people (Slack buttons, the web UI, the API) and the bot's monitor may ask of the pipeline.
@@ -26,4 +27,6 @@ export interface PipelineControl extends PipelineActions {
   snapshot(): PipelineState;
   /** Called after every transition; returns an unsubscribe function. */
   subscribe(listener: () => void): () => void;
+  /** Store reachability, step results waiting for it, and the tick loop's last turn (health and readiness). */
+  status?(): RunnerStatus;
 }

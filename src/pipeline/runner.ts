@@ -1,32 +1,18 @@
-import type { Clock } from '../clock/clock.js';
 import type { Build } from '../domain/build.js';
 import { asReleasebotError, ReleasebotError } from '../domain/errors.js';
-import type { Actor, StageDef } from '../domain/pipeline.js';
-import type { Notification } from '../notify/notification.js';
-import type { Store } from '../store/store.js';
+import type { Actor } from '../domain/pipeline.js';
 import type { PipelineControl } from './control.js';
-import type { Deployer, DeployRequest } from './deployer.js';
+import type { DeployRequest } from './deployer.js';
 import type { Observation } from './observation.js';
 import { progressNotes, toNotification } from './progress.js';
 import { adoptSavedState } from './saved-state.js';
-import type { Effect, PipelineState, RetryPolicy } from './state.js';
+import type { Effect, PipelineState } from './state.js';
 import { initialState, step } from './step.js';
 import { StepTrace } from './step-trace.js';
+import { ResultInbox, type StepResult } from './result-inbox.js';
+import type { PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
 
-export interface PipelineRunnerDeps {
-  store: Store;
-  deployer: Deployer;
-  clock: Clock;
-  stages: StageDef[];
-  retry: RetryPolicy;
-  /** Deploy progress for PR authors (started in a stage, reached production, rolled back, tainted). */
-  onNotify?: (n: Notification) => void;
-  log?: (line: string) => void;
-  /** Tick period of the loop `start()` runs, in the clock's ms. Default 1000. */
-  tickMs?: number;
-  /** Require a passing promotion-gate verdict after each bake (a monitor reports them). Default false. */
-  gate?: boolean;
-}
+export type { PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
 
 /**
  * The thin shell around the pure reducer. Observations are applied one at a time; each transition's
@@ -45,23 +31,41 @@ export class PipelineRunner implements PipelineControl {
   private idleWaiters: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
   private readonly trace: StepTrace;
+  private readonly inbox: ResultInbox;
   private closed = false;
+  /** A state write failed: the store may or may not have it, so reload before the next transition. */
+  private needsResync = false;
+  private lastLoopAt: number | undefined;
 
   constructor(private readonly deps: PipelineRunnerDeps) {
     this.state = { ...initialState(deps.stages, deps.retry), gateRequired: deps.gate ?? false };
     this.trace = new StepTrace(deps.store);
+    this.inbox = new ResultInbox((r) => this.recordResult(r), () => deps.clock.now(), deps.log);
   }
 
   /** Load (or create) the saved state, recover unfinished work, and run the tick loop unless `loop: false`. */
   async start(opts: { loop?: boolean } = {}): Promise<void> {
     await this.serial(async () => {
       const saved = await this.deps.store.loadState();
-      this.state = saved ? { ...adoptSavedState(saved.state, this.deps.stages, this.deps.retry), gateRequired: this.deps.gate ?? false } : this.state;
-      this.version = await this.deps.store.saveState(this.state, saved?.version ?? 0);
+      this.state = saved ? this.adopt(saved.state) : this.state;
+      this.version = saved?.version ?? (await this.deps.store.saveState(this.state, 0));
     });
+    // Taken before recoverBuilds: the builds it takes in start steps that must not be performed twice.
+    const inflight = Object.values(this.state.inflight);
     await this.recoverBuilds();
-    await this.recoverInflight();
+    await this.recoverInflight(inflight);
     if (opts.loop !== false) void this.loop();
+  }
+
+  /** The store, step results and the loop as the runner sees them now. */
+  status(): RunnerStatus {
+    const out: RunnerStatus = { store: { ...this.inbox.status }, pendingResults: this.inbox.size, tickMs: this.deps.tickMs ?? 1000 };
+    if (this.lastLoopAt !== undefined) out.lastLoopAt = this.lastLoopAt;
+    return out;
+  }
+
+  private adopt(saved: unknown): PipelineState {
+    return { ...adoptSavedState(saved, this.deps.stages, this.deps.retry), gateRequired: this.deps.gate ?? false };
   }
 
   /** Stop the loop and abort deploys in flight; their results are dropped (start() redoes them). */
@@ -79,7 +83,11 @@ export class PipelineRunner implements PipelineControl {
     return this.serial(() => this.transition(obs));
   }
 
-  tick(): Promise<Effect[]> {
+  /** Time passed: first try again to record step results the store refused, then tick the reducer. */
+  async tick(): Promise<Effect[]> {
+    // While the store is down, a cheap round trip tells when it is back even if nothing waits to be written.
+    if (!this.inbox.status.ok) await this.deps.store.ping().then(() => this.inbox.noteStore(undefined), (e: unknown) => this.inbox.noteStore(e));
+    await this.inbox.flush();
     return this.observe({ type: 'tick' });
   }
 
@@ -94,8 +102,13 @@ export class PipelineRunner implements PipelineControl {
   async submitBuild(build: Build): Promise<'created' | 'exists'> {
     const res = await this.deps.store.putBuild(build);
     // Also when it 'exists': a crash between putBuild and the transition must not lose the build.
-    if (!this.state.builds[build.id]) await this.observe({ type: 'build_received', build: { id: build.id } });
+    if (!(await this.seen(build.id))) await this.observe({ type: 'build_received', build: { id: build.id } });
     return res;
+  }
+
+  /** Has the orchestrator taken `id` in? Its state prunes old builds; the decision log (written with the state) keeps them. */
+  private async seen(id: string): Promise<boolean> {
+    return this.state.builds[id] !== undefined || (await this.deps.store.hasDecisionFor(id));
   }
 
   async hold(actor: Actor, reason: string): Promise<void> {
@@ -112,6 +125,9 @@ export class PipelineRunner implements PipelineControl {
     // Checked inside the serial section, so two clicks at once roll back once.
     return this.serial(async () => {
       const b = this.state.builds[buildId];
+      if (!b && (await this.deps.store.getBuild(buildId))) {
+        throw new ReleasebotError('CONFLICT', `rollback: build "${buildId}" finished long ago and the pipeline no longer tracks it; roll back the oldest tracked build that contains it`, { buildId });
+      }
       if (!b) throw new ReleasebotError('NOT_FOUND', `rollback: unknown build "${buildId}"`, { buildId });
       if (b.status === 'tainted') return false;
       const stage = this.state.stages[b.stageIndex]?.name ?? 'queue';
@@ -153,19 +169,50 @@ export class PipelineRunner implements PipelineControl {
     for (const w of waiters) w();
   }
 
+  /**
+   * Apply `obs` and persist the transition (decisions, step traces, state) in one store transaction
+   * before any effect runs. If the write fails the outcome is unknown (it may have committed), so
+   * the next transition first reloads the stored state.
+   */
   private async transition(obs: Observation): Promise<Effect[]> {
     if (this.closed) throw new ReleasebotError('CONFLICT', 'pipeline runner is closed');
+    if (this.needsResync) await this.resync();
     const now = this.deps.clock.now();
     const r = step(this.state, obs, now);
     if (r.effects.length === 0 && JSON.stringify(r.state) === JSON.stringify(this.state)) return [];
-    for (const e of r.effects) {
-      if (e.type === 'decision') await this.deps.store.appendDecision(e.decision);
-      else await this.trace.started(e.request, e.attempt, now);
+    try {
+      const steps = [];
+      for (const e of r.effects) if (e.type === 'deploy') steps.push(await this.trace.opening(e.request, e.attempt, now));
+      const decisions = r.effects.flatMap((e) => (e.type === 'decision' ? [e.decision] : []));
+      const write = { decisions, steps, state: r.state, expectedVersion: this.version };
+      const fence = this.deps.fence?.();
+      this.version = await this.deps.store.commitTransition(fence ? { ...write, fence } : write);
+      this.trace.remember(steps);
+    } catch (e) {
+      this.needsResync = true;
+      this.inbox.noteStore(e);
+      throw e;
     }
-    this.version = await this.deps.store.saveState(r.state, this.version);
+    this.inbox.noteStore(undefined);
     this.state = r.state;
     this.afterTransition(r.effects, now);
     return r.effects;
+  }
+
+  /**
+   * Take the stored state after a failed write. When it moved (the write committed after all, or
+   * another writer), adopt it and start the steps it has in flight that this process does not run.
+   */
+  private async resync(): Promise<void> {
+    const saved = await this.deps.store.loadState();
+    this.needsResync = false;
+    if (!saved || saved.version === this.version) return;
+    this.deps.log?.(`pipeline: stored state moved (version ${this.version} -> ${saved.version}); taking it over`);
+    this.state = this.adopt(saved.state);
+    this.version = saved.version;
+    for (const [key, ac] of this.running) if (!this.state.inflight[key]) ac.abort();
+    for (const entry of Object.values(this.state.inflight)) this.perform(entry.request, entry.attempt);
+    for (const l of this.listeners) l();
   }
 
   private afterTransition(effects: Effect[], now: number): void {
@@ -184,6 +231,8 @@ export class PipelineRunner implements PipelineControl {
   }
 
   private perform(req: DeployRequest, attempt: number): void {
+    // Never the same key twice at once: it runs already, or its result waits for the store.
+    if (this.running.has(req.key) || this.inbox.has(req.key)) return;
     const ac = new AbortController();
     this.running.set(req.key, ac);
     const prev = this.stageTail.get(req.stage) ?? Promise.resolve();
@@ -210,23 +259,33 @@ export class PipelineRunner implements PipelineControl {
     if (this.closed) return;
     if (ac.signal.aborted) error = `cancelled (a rollback replaced it): ${error ?? 'it had finished'}`;
     const final = error === undefined || ac.signal.aborted || attempt > this.state.retry!.retries;
-    await this.trace.ended(req, attempt, this.deps.clock.now(), error, final);
     if (error === undefined) this.deps.log?.(`${req.kind} ${req.key} succeeded`);
-    const obs: Observation = error === undefined ? { type: 'deploy_succeeded', key: req.key } : { type: 'deploy_failed', key: req.key, error, retryable: true };
-    await this.observe(obs);
+    const result: StepResult = { req, attempt, final, endedAt: this.deps.clock.now() };
+    if (error !== undefined) result.error = error;
+    await this.inbox.add(result);
   }
 
-  /** Builds the store accepted but the state never saw (the process died in between). */
+  /** Store a step's end and feed it to the reducer; throws (and the inbox keeps it) while the store is down. */
+  private async recordResult(r: StepResult): Promise<void> {
+    // A closed runner stands for a dead process: nothing is recorded, and start() performs the step again.
+    if (this.closed) return;
+    await this.trace.ended(r.req, r.attempt, r.endedAt, r.error, r.final);
+    const key = r.req.key;
+    await this.observe(r.error === undefined ? { type: 'deploy_succeeded', key } : { type: 'deploy_failed', key, error: r.error, retryable: true });
+  }
+
+  /** Builds the store accepted but the state never saw (the process died in between, or another replica took them). */
   private async recoverBuilds(): Promise<void> {
     const stored = await this.deps.store.listBuilds({ limit: 200 });
     for (const b of stored.reverse()) {
-      if (!this.state.builds[b.id]) await this.observe({ type: 'build_received', build: { id: b.id } });
+      if (!(await this.seen(b.id))) await this.observe({ type: 'build_received', build: { id: b.id } });
     }
   }
 
   /** Steps in flight when the last process died: finish those recorded as succeeded, perform the rest again. */
-  private async recoverInflight(): Promise<void> {
-    for (const entry of Object.values(this.state.inflight)) {
+  private async recoverInflight(inflight: PipelineState['inflight'][string][]): Promise<void> {
+    for (const entry of inflight) {
+      if (!this.state.inflight[entry.request.key]) continue;
       const recorded = await this.trace.get(entry.request);
       if (recorded?.outcome === 'succeeded') await this.observe({ type: 'deploy_succeeded', key: entry.request.key });
       else this.perform(entry.request, entry.attempt);
@@ -238,6 +297,7 @@ export class PipelineRunner implements PipelineControl {
     while (!this.closed) {
       await this.deps.clock.sleep(tickMs);
       if (this.closed) return;
+      this.lastLoopAt = this.deps.clock.now();
       await this.tick().catch((e) => this.deps.log?.(`pipeline tick: ${asReleasebotError(e).message}`));
     }
   }

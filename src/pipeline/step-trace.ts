@@ -20,13 +20,17 @@ export class StepTrace {
     return stored;
   }
 
-  /** An attempt starts (the first one opens the step). */
-  async started(req: DeployRequest, attempt: number, now: number): Promise<void> {
+  /** The trace record of an attempt that starts (the first one opens the step); written with its transition. */
+  async opening(req: DeployRequest, attempt: number, now: number): Promise<DeployStep> {
     const prev = await this.get(req);
-    const step: DeployStep = prev
+    return prev
       ? { ...prev, attempts: attempt }
       : { key: req.key, buildId: req.buildId, stage: req.stage, kind: req.kind, targetBuildId: req.targetBuildId, startedAt: now, attempts: attempt };
-    await this.put(step);
+  }
+
+  /** Records the store now has (the transition that carried them committed). */
+  remember(steps: DeployStep[]): void {
+    for (const s of steps) this.steps.set(s.key, s);
   }
 
   /** An attempt ended; `final` closes the step (success, last failure, or cancelled). */

@@ -47,6 +47,8 @@ export interface ServerDeps {
   heartbeatMs?: number;
   /** Fastify logger option (default: off). */
   logger?: boolean;
+  /** Whether the metrics backend answers (readiness, `GET /readyz`); without it only the store is checked. */
+  metricsOnline?: () => Promise<boolean>;
 }
 
 /** A Fastify instance with the server's metrics registry attached (for extra metrics from registerExtra). */
@@ -81,6 +83,7 @@ export function buildServer(deps: ServerDeps): ReleasebotServer {
     metrics,
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     ...(deps.charts ? { charts: deps.charts } : {}),
+    ...(deps.metricsOnline ? { metricsOnline: deps.metricsOnline } : {}),
   };
   installErrorHandler(app);
   // CSP and friends on every response: the UI needs no framing and no foreign scripts (uPlot is served from /static).

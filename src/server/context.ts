@@ -16,6 +16,8 @@ export interface ServerContext {
   clock: Clock;
   auth: Authenticator;
   metrics: ServerMetrics;
+  /** Whether the metrics backend answers (for `/readyz`). */
+  metricsOnline?: () => Promise<boolean>;
   /** Interval of SSE heartbeats, wall-clock ms. */
   heartbeatMs: number;
 }

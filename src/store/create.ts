@@ -7,6 +7,7 @@ import { ReleasebotError } from '../domain/errors.js';
 import type { Store } from './store.js';
 import type { Database } from './schema.js';
 import { KyselyStore } from './kysely-store.js';
+import { guardStore } from './guarded-store.js';
 import { ensurePostgresSchema } from './pg-schema.js';
 
 /** The default store URL: an SQLite file under `./.releasebot/`. */
@@ -80,5 +81,5 @@ export async function createStore(url: string = DEFAULT_STORE_URL): Promise<Stor
     if (err instanceof ReleasebotError) throw err;
     throw new ReleasebotError('STORE_FAILED', `cannot open store ${redact(url)}: ${(err as Error).message}`, { url: redact(url) }, { cause: err });
   }
-  return store;
+  return guardStore(store);
 }

@@ -6,6 +6,8 @@ import { ReleasebotError } from '../domain/errors.js';
 import type { AuditEntry, OutboxEntry, Store } from './store.js';
 import type { Database, Engine } from './schema.js';
 import { migrationProvider } from './migrations.js';
+import { acquireLease, releaseLease, type LeaseRow } from './lease.js';
+import { commitTransition, ping, STATE_ROW, writeState, type TransitionWrite } from './transition-write.js';
 import {
   auditToRow,
   buildToRow,
@@ -17,8 +19,6 @@ import {
   stepToRow,
 } from './rows.js';
 
-/** The single row id of the pipeline state snapshot. */
-const STATE_ROW = 1;
 
 /** Number of rows an insert/update touched; Kysely reports bigint or undefined depending on the driver. */
 function touched(n: bigint | undefined): number {
@@ -41,7 +41,8 @@ export class KyselyStore implements Store {
    * them in this one, so a second releasebot schema in the same database would fail to start.
    */
   async migrate(schema?: string): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: schema });
+    // Unordered: migration names are reserved per piece of work (0002_, 0003_...) and may land out of order; each is applied once.
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.engine), migrationTableSchema: schema, allowUnorderedMigrations: true });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -81,34 +82,29 @@ export class KyselyStore implements Store {
   }
 
   async saveState(state: unknown, expectedVersion: number): Promise<number> {
-    const text = JSON.stringify(state);
-    const next = expectedVersion + 1;
-    let n: number;
-    if (expectedVersion === 0) {
-      // First snapshot: the primary key makes a concurrent first save lose, not overwrite.
-      const r = await this.db
-        .insertInto('pipeline_state')
-        .values({ id: STATE_ROW, version: next, state: text })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      n = touched(r.numInsertedOrUpdatedRows);
-    } else {
-      const r = await this.db
-        .updateTable('pipeline_state')
-        .set({ version: next, state: text })
-        .where('id', '=', STATE_ROW)
-        .where('version', '=', expectedVersion)
-        .executeTakeFirst();
-      n = touched(r.numUpdatedRows);
-    }
-    if (n === 0) {
-      const current = (await this.loadState())?.version ?? 0;
-      throw new ReleasebotError('CONFLICT', `state version conflict: expected ${expectedVersion}, stored ${current}`, {
-        expectedVersion,
-        storedVersion: current,
-      });
-    }
-    return next;
+    return writeState(this.db, state, expectedVersion);
+  }
+
+  async commitTransition(t: TransitionWrite): Promise<number> {
+    return commitTransition(this.db, this.engine, t);
+  }
+
+  async ping(): Promise<void> {
+    await ping(this.db);
+  }
+
+  acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<LeaseRow | undefined> {
+    return acquireLease(this.db, name, holder, ttlMs, now);
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return releaseLease(this.db, name, holder);
+  }
+
+  /** Whether any decision names `buildId`: the orchestrator has seen the build (decisions and state are written together). */
+  async hasDecisionFor(buildId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('decisions').select('id').where('build_id', '=', buildId).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   async appendDecision(decision: Decision): Promise<void> {

@@ -124,13 +124,28 @@ function sessions(): Migration {
     },
   };
 }
+/** Version 2: leader leases with fencing tokens (two replicas on PostgreSQL). */
+const leases: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('leases')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('token', 'integer', (c) => c.notNull())
+      .addColumn('expires_at', TIME, (c) => c.notNull())
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable('leases').ifExists().execute();
+  },
+};
 
 /**
  * The one migration set, in code (no files to ship). Names sort in apply order.
  * Add new migrations as new entries; never edit an applied one.
  */
 export function migrations(engine: Engine): Record<string, Migration> {
-  return { '0001_initial': initial(engine), '0003_sessions': sessions() };
+  return { '0001_initial': initial(engine), '0002_leases': leases, '0003_sessions': sessions() };
 }
 
 /** A Kysely MigrationProvider over the in-code migration set. */

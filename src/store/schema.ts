@@ -88,6 +88,15 @@ export interface SessionsTable {
   ip: string;
 }
 
+/** Leader leases (migration 0002_leases): one row per lease name. */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  /** Fencing token: raised whenever the holder changes. */
+  token: number;
+  expires_at: number;
+}
+
 /** The Kysely database type. */
 export interface Database {
   builds: BuildsTable;
@@ -99,6 +108,7 @@ export interface Database {
   kv: KvTable;
   audit: AuditTable;
   sessions: SessionsTable;
+  leases: LeasesTable;
 }
 
 /** The SQL engine behind a store; only migrations need to know (identity columns differ). */

@@ -1,6 +1,11 @@
 import type { Build } from '../domain/build.js';
 import type { Decision, DeployStep } from '../domain/pipeline.js';
 import type { DeployEvent } from '../domain/events.js';
+import type { LeaseRow } from './lease.js';
+import type { TransitionWrite } from './transition-write.js';
+
+export type { Fence, TransitionWrite } from './transition-write.js';
+export type { LeaseRow } from './lease.js';
 
 /** A persisted outbox entry: one notification for one notifier. */
 export interface OutboxEntry {
@@ -44,6 +49,22 @@ export interface Store {
   loadState(): Promise<{ version: number; state: unknown } | undefined>;
   /** Save a new snapshot; fails with CONFLICT unless the stored version is `expectedVersion` (0 = none yet). */
   saveState(state: unknown, expectedVersion: number): Promise<number>;
+
+  /**
+   * One orchestrator transition in one database transaction: decisions, deploy-step traces and the
+   * new state are all stored or none is. Fails with CONFLICT (nothing written) when the stored state
+   * version is not `expectedVersion`, when a decision id is already stored, or when `fence` no longer
+   * holds its lease. Returns the new version.
+   */
+  commitTransition(t: TransitionWrite): Promise<number>;
+  /** Whether the decision log names `buildId` (the orchestrator has taken the build in, even if its state pruned it). */
+  hasDecisionFor(buildId: string): Promise<boolean>;
+  /** A round trip to the database; rejects with STORE_FAILED when it is unreachable (readiness). */
+  ping(): Promise<void>;
+  /** Take or renew a lease (leader election); the lease with its fencing token if `holder` has it now. */
+  acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<LeaseRow | undefined>;
+  /** Give a held lease up (clean shutdown). */
+  releaseLease(name: string, holder: string): Promise<void>;
 
   /** Idempotent on `decision.id`. */
   appendDecision(decision: Decision): Promise<void>;
