@@ -1,6 +1,7 @@
 import type { Build, PullRequest } from '../domain/build.js';
 import type { DeployEvent, Severity, Signal } from '../domain/events.js';
 import type { Verdict } from '../detect/verdict.js';
+import { eventHeadline } from './event-headline.js';
 import { buttonsFor, contextLines, type EventMessageContext } from './event-message-state.js';
 
 /** A Block Kit block; kept loose on purpose (Slack validates the shape, we test what we send). */
@@ -170,11 +171,13 @@ function eventBody(e: DeployEvent, ctx?: EventMessageContext): Block[] {
     `*Scope*\n${scopeText(e)}`,
   ];
   const blocks: Block[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${headline(e)}*\n${e.summary}` } },
+    // The human headline leads; the detector's own summary stays available, smaller, below the numbers.
+    { type: 'section', text: { type: 'mrkdwn', text: `*${headline(e)}*\n${eventHeadline(e)}` } },
     { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
   ];
   if (lines.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n').slice(0, 3000) } });
   const notes = [
+    `detector: ${e.summary}`.slice(0, 1500),
     e.action && e.action !== 'none' ? `bot action: ${e.action.replace('_', ' ')}` : undefined,
     e.acknowledgedBy ? `acknowledged by <@${e.acknowledgedBy}>` : undefined,
     ...contextLines(ctx),
@@ -191,12 +194,12 @@ function eventBody(e: DeployEvent, ctx?: EventMessageContext): Block[] {
 export function renderEventMessage(e: DeployEvent, ctx?: EventMessageContext): SlackMessage {
   if (e.status === 'closed') return renderResolved(e, ctx);
   const buttons = eventButtons(e, ctx);
-  return { text: `${SEVERITY_UNICODE[e.severity]} Build ${e.buildId} at ${e.stage}: ${e.severity} event — ${e.summary}`, blocks: [...eventBody(e, ctx), ...(buttons ? [buttons] : [])] };
+  return { text: `${SEVERITY_UNICODE[e.severity]} Build ${e.buildId} at ${e.stage}: ${e.severity} event — ${eventHeadline(e)}`, blocks: [...eventBody(e, ctx), ...(buttons ? [buttons] : [])] };
 }
 
 /** The parent message once the event has closed: no buttons left to click. */
 export function renderResolved(e: DeployEvent, ctx?: EventMessageContext): SlackMessage {
-  return { text: `✅ Resolved: build ${e.buildId} at ${e.stage} (${e.severity}) — ${e.summary}`, blocks: eventBody(e, ctx) };
+  return { text: `✅ Resolved: build ${e.buildId} at ${e.stage} (${e.severity}) — ${eventHeadline(e)}`, blocks: eventBody(e, ctx) };
 }
 
 /** A thread reply for a signal the event did not have before. */

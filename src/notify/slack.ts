@@ -4,6 +4,7 @@ import type { Build, PullRequest } from '../domain/build.js';
 import type { DeployEvent } from '../domain/events.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../clock/clock.js';
+import { eventHeadline } from './event-headline.js';
 import { loadEventContext } from './event-message-state.js';
 import type { Notification, Notifier } from './notification.js';
 import {
@@ -143,7 +144,7 @@ export class SlackNotifier implements Notifier {
     }
     await this.threadNewSignals(e, ref);
     if (e.status === 'closed' && !ref.closed) {
-      await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `:large_green_circle: Resolved: ${e.summary}` });
+      await client.chat.postMessage({ channel: ref.channel, thread_ts: ref.ts, text: `:large_green_circle: Resolved: ${eventHeadline(e)}` });
       const latest = (await this.getRef(SLACK_KV.event, e.id)) ?? ref;
       await store.setKv(SLACK_KV.event, e.id, JSON.stringify({ ...latest, closed: true }));
     }
