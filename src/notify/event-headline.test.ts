@@ -28,6 +28,8 @@ test('headline: what, where, how much, since when, the rest of the fleet, confid
   const h = eventHeadline(ev([sig(), sig({ labels: { az: 'az2' } }, { value: 2 })], { confidence: 'low' }));
   assert.match(h, /4\.2x its usual level/, 'the strongest signal leads');
   assert.match(h, /1 more series in the deploy's scope too/);
+  const sameSeries = eventHeadline(ev([sig(), sig({}, { rule: 'dynamic', value: 3, threshold: 2 })]));
+  assert.doesNotMatch(sameSeries, /more series/, 'one series breaching under two rules is one series');
   assert.match(h, /probably not the deploy/);
   assert.match(eventHeadline(ev([sig({ reference: { series: 10, breaching: 4 } }, { value: 0.3 })])), /down to 30% of its usual level.*4 of the other 10 series show it too/);
   assert.match(eventHeadline(ev([sig({}, { rule: 'static', value: 12, mean: undefined, threshold: 10 })])), /is at 12, past the limit of 10/);

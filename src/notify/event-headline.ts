@@ -41,6 +41,11 @@ function strength(s: Signal): number {
   return Math.abs(z ?? 0);
 }
 
+/** One series of one check: its labels, in a stable order. */
+export function seriesKey(s: Signal): string {
+  return `${s.check}{${Object.keys(s.labels).sort().map((k) => `${k}=${s.labels[k]}`).join(',')}}`;
+}
+
 const LOCATION_LABELS = ['az', 'zone', 'region', 'instance', 'pod'];
 
 /** Facts for the headline, or undefined for an event without signals. Pure. */
@@ -57,7 +62,8 @@ export function headlineFacts(e: DeployEvent): HeadlineFacts | undefined {
     where: loc ? `${e.stage} ${loc}` : e.stage,
     since,
     afterDeploy: e.deployAt !== undefined && since >= e.deployAt,
-    moreSeries: candidates.length - 1,
+    // Series, not signals: one series can breach under two rules (a z-score and a threshold).
+    moreSeries: new Set(candidates.map(seriesKey)).size - 1,
     confidence: e.confidence,
   };
   const { value, mean, threshold } = top.verdict;

@@ -1,6 +1,6 @@
 import type { DeployEvent, Signal } from '../domain/events.js';
 import type { GateRecord } from '../domain/gate.js';
-import { eventHeadline } from '../notify/event-headline.js';
+import { eventHeadline, seriesKey } from '../notify/event-headline.js';
 
 /** One row of a per-check verdict table (as Kayenta's canary report has it). */
 export interface VerdictRow {
@@ -44,7 +44,7 @@ export function verdictRows(e: DeployEvent): VerdictRow[] {
       scope: `${top.inScope ? 'in deploy scope' : 'rest of the fleet'} (${locations(list)})`,
       inScope: top.inScope,
       verdict: v.kind,
-      series: list.length,
+      series: new Set(list.map(seriesKey)).size,
       rule: v.rule,
       since: Math.min(...list.map((s) => s.firstAt ?? s.at)),
     };

@@ -9,8 +9,16 @@ const live = h('div', { id: 'board' });
 let lastView = null;
 
 function actionsPanel() {
+  // Stopping halts deploys in flight from taking their next step: it asks first, as a rollback does.
+  const ask = { stop: 'Stop all deploys until someone resumes?' };
   const btn = (action, label, cls) =>
-    h('button', { type: 'button', class: cls, 'data-action': action, onclick: () => act(action, reason.value.trim() ? { reason: reason.value.trim() } : {}) }, label);
+    h('button', {
+      type: 'button', class: cls, 'data-action': action,
+      onclick: () => {
+        if (ask[action] && !confirm(ask[action])) return;
+        void act(action, reason.value.trim() ? { reason: reason.value.trim() } : {});
+      },
+    }, label);
   return h('section', { class: 'actions-panel', 'aria-label': 'Pipeline actions' },
     reason, btn('hold', 'Pause promotions'), btn('stop', 'Stop deploys', 'danger'), btn('resume', 'Resume', 'secondary'));
 }

@@ -85,6 +85,15 @@ export function valueVsUsual(value, usual) {
   return `${num(value)} vs ${num(usual)}${ratio}`;
 }
 
+/** The rule in force in words: "|z| ≥ 3 (now 9.1)", "static limit 800", "anomaly score ≥ 1". */
+function thresholdText(r) {
+  switch (r.rule) {
+    case 'zscore': return `|z| ≥ ${num(r.threshold)}${r.z === undefined ? '' : ` (now ${num(r.z)})`}`;
+    case 'default': return `anomaly score ≥ ${num(r.threshold)}${r.z === undefined ? '' : ` (z ${num(r.z)})`}`;
+    default: return `${r.rule} limit ${num(r.threshold)}`;
+  }
+}
+
 /** The per-check verdict table of an event: check, scope, verdict, value vs usual, threshold in force, samples. */
 export function verdictTable(rows, caption = 'Verdict per check') {
   if (!rows?.length) return h('p', { class: 'muted' }, 'No verdicts recorded.');
@@ -96,7 +105,7 @@ export function verdictTable(rows, caption = 'Verdict per check') {
       h('td', {}, r.scope, r.reference ? h('div', { class: 'muted' }, `rest of the fleet: ${r.reference.breaching} of ${r.reference.series} breaching`) : ''),
       h('td', {}, h('span', { class: `badge verdict-${r.verdict}` }, r.verdict), ` ${r.series} series`),
       h('td', {}, valueVsUsual(r.value, r.usual)),
-      h('td', {}, r.rule === 'zscore' ? `|z| ${num(r.threshold)} (z now ${num(r.z)})` : `${r.rule} ${num(r.threshold)}`),
+      h('td', {}, thresholdText(r)),
       h('td', {}, r.samples === undefined ? '—' : String(r.samples)),
       h('td', {}, timeEl(r.since)))))));
 }
