@@ -50,8 +50,9 @@ function advanceSlot(d: Draft, k: number): void {
   if (isFree(d.s.slots[k + 1])) promote(d, k, build, gate);
 }
 
-function finishBake(d: Draft, k: number, build: BuildState): void {
+function finishBake(d: Draft, k: number, read: BuildState): void {
   const slot = d.s.slots[k];
+  const build = d.mut(read.id)!;
   d.setPhase(slot, 'ready');
   slot.bakeEndedAt = d.now;
   build.bakedThrough = Math.max(build.bakedThrough ?? -1, k);
@@ -65,8 +66,9 @@ function newer(d: Draft, a: string | null, b: string): string {
 }
 
 /** Finishing the last stage: the build is good everywhere. Not a promotion, so a hold does not stop it. */
-function complete(d: Draft, k: number, build: BuildState, gate: GateCheck): void {
+function complete(d: Draft, k: number, read: BuildState, gate: GateCheck): void {
   const slot = d.s.slots[k];
+  const build = d.mut(read.id)!;
   build.status = 'completed';
   build.bakedThrough = k;
   slot.buildId = null;
@@ -75,8 +77,9 @@ function complete(d: Draft, k: number, build: BuildState, gate: GateCheck): void
   d.decide('complete', ORCHESTRATOR, `finished the last stage ${slot.stage}; ${gate.why}`, { buildId: build.id, stage: slot.stage, ...gateEvidence(gate) });
 }
 
-function promote(d: Draft, k: number, build: BuildState, gate: GateCheck): void {
+function promote(d: Draft, k: number, read: BuildState, gate: GateCheck): void {
   const from = d.s.slots[k];
+  const build = d.mut(read.id)!;
   const to = d.s.slots[k + 1];
   from.buildId = null;
   d.setPhase(from, 'idle');
@@ -101,8 +104,8 @@ function admitFromQueue(d: Draft): void {
   const first = d.s.slots[0];
   if (d.s.hold || d.s.queue.length === 0 || !isFree(first)) return;
   const waiting = d.s.queue.map((id) => d.s.builds[id]).sort((a, b) => a.seq - b.seq);
-  const newest = waiting[waiting.length - 1];
-  for (const old of waiting.slice(0, -1)) supersede(d, old, newest, 'a newer build entered the pipeline');
+  const newest = d.mut(waiting[waiting.length - 1].id)!;
+  for (const old of waiting.slice(0, -1)) supersede(d, d.mut(old.id)!, newest, 'a newer build entered the pipeline');
   d.s.queue = [];
   newest.status = 'in_pipeline';
   newest.stageIndex = 0;
@@ -112,7 +115,7 @@ function admitFromQueue(d: Draft): void {
   d.startStep('deploy', newest.id, newest.id, 0);
 }
 
-/** Record that `old` is included in `by` (one main branch: `by` contains its commits, its PRs ride along). */
+/** Record that `old` is included in `by` (one main branch: `by` contains its commits, its PRs ride along). Both must be the draft's own copies (`d.mut`). */
 export function supersede(d: Draft, old: BuildState, by: BuildState, why: string): void {
   old.status = 'superseded';
   old.includedIn = by.id;

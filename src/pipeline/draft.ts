@@ -10,16 +10,58 @@ export const ORCHESTRATOR: Actor = { kind: 'bot', id: 'orchestrator' };
 export const DEFAULT_RETRY: RetryPolicy = { retries: 2, backoffSeconds: 5 };
 
 /**
- * A private working copy of the state for one `step` call, plus the effects it produces.
- * Reducer helpers mutate `s` freely: `step` cloned it, so the caller's state is never touched.
+ * A working copy of the state for one `step` call, plus the effects it produces. Copy-on-write, so a
+ * tick costs what changes, not the size of the state: the top level, the queue, the slots (with their
+ * blocks), the in-flight and retry maps and the hold are shallow copies that helpers may change; the
+ * builds map and each build are the caller's until `mut(id)` / `addBuild` / `ownBuilds` copies them.
+ * The caller's state is never touched (the property tests freeze it to make sure).
  */
 export class Draft {
   readonly effects: Effect[] = [];
+  readonly s: PipelineState;
+  /** True once the builds map is this draft's own copy (a build was added, changed or dropped). */
+  buildsOwned = false;
+  private readonly copied = new Set<string>();
 
   constructor(
-    readonly s: PipelineState,
+    base: PipelineState,
     readonly now: number,
-  ) {}
+  ) {
+    this.s = {
+      ...base,
+      queue: [...base.queue],
+      slots: base.slots.map((sl) => ({ ...sl, blocks: { ...sl.blocks } })),
+      inflight: { ...base.inflight },
+      retrying: { ...(base.retrying ?? {}) },
+      hold: base.hold ? { ...base.hold } : null,
+    };
+  }
+
+  /** Make the builds map this draft's own (before adding or deleting entries). */
+  ownBuilds(): Record<string, BuildState> {
+    if (!this.buildsOwned) {
+      this.s.builds = { ...this.s.builds };
+      this.buildsOwned = true;
+    }
+    return this.s.builds;
+  }
+
+  /** A build this draft may change (copied on first use); undefined for unknown ids. */
+  mut(id: string | null | undefined): BuildState | undefined {
+    if (!id || !this.s.builds[id]) return undefined;
+    if (!this.copied.has(id)) {
+      const b = this.s.builds[id];
+      this.ownBuilds()[id] = { ...b, includes: [...b.includes] };
+      this.copied.add(id);
+    }
+    return this.s.builds[id];
+  }
+
+  /** Add (or replace) a build this draft created. */
+  addBuild(b: BuildState): void {
+    this.ownBuilds()[b.id] = b;
+    this.copied.add(b.id);
+  }
 
   /** Log a decision with a stable id. */
   decide(kind: DecisionKind, actor: Actor, reason: string, extra: Pick<Decision, 'buildId' | 'stage' | 'evidence'> = {}): void {

@@ -31,14 +31,15 @@ export function receiveBuild(d: Draft, id: string, seqIn: number | undefined): v
   const seq = seqIn ?? d.s.nextSeq;
   d.s.nextSeq = Math.max(d.s.nextSeq, seq + 1);
   const build = { id, seq, status: 'queued' as const, stageIndex: -1, includes: [] as string[], receivedAt: d.now };
-  d.s.builds[id] = build;
+  d.addBuild(build);
   d.decide('enqueue', ORCHESTRATOR, `build ${id} received (#${seq})`, { buildId: id });
   const includer = Object.values(d.s.builds)
     .filter((b) => b.seq > seq && (b.status === 'in_pipeline' || b.status === 'completed'))
     .sort((a, b) => a.seq - b.seq)[0];
   if (includer) {
-    d.s.builds[id] = { ...build, status: 'superseded', includedIn: includer.id };
-    includer.includes = [...new Set([...includer.includes, id])];
+    d.addBuild({ ...build, status: 'superseded', includedIn: includer.id });
+    const by = d.mut(includer.id)!;
+    by.includes = [...new Set([...by.includes, id])];
     d.decide('supersede', ORCHESTRATOR, `arrived after the newer ${includer.id} had entered: included in ${includer.id}`, {
       buildId: id,
     });

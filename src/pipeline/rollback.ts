@@ -72,7 +72,8 @@ function taintFrom(d: Draft, bad: BuildState, reason: string): BuildState[] {
   const hit = Object.values(d.s.builds)
     .filter((b) => b.seq >= bad.seq && (b.status === 'queued' || b.status === 'in_pipeline' || b.status === 'completed' || b.id === bad.id))
     .sort((a, b) => a.seq - b.seq);
-  for (const b of hit) {
+  for (const read of hit) {
+    const b = d.mut(read.id)!;
     b.status = 'tainted';
     b.reason = b.id === bad.id ? reason : `contains the commits of ${bad.id}, which was rolled back: ${reason}`;
     d.decide('taint', ORCHESTRATOR, b.reason, { buildId: b.id });

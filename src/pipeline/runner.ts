@@ -8,6 +8,7 @@ import { progressNotes, toNotification } from './progress.js';
 import { adoptSavedState } from './saved-state.js';
 import type { Effect, PipelineState } from './state.js';
 import { initialState, step } from './step.js';
+import { stateChanged } from './state-diff.js';
 import { StepTrace } from './step-trace.js';
 import { ResultInbox, type StepResult } from './result-inbox.js';
 import type { PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
@@ -179,7 +180,7 @@ export class PipelineRunner implements PipelineControl {
     if (this.needsResync) await this.resync();
     const now = this.deps.clock.now();
     const r = step(this.state, obs, now);
-    if (r.effects.length === 0 && JSON.stringify(r.state) === JSON.stringify(this.state)) return [];
+    if (r.effects.length === 0 && !stateChanged(this.state, r.state)) return [];
     try {
       const steps = [];
       for (const e of r.effects) if (e.type === 'deploy') steps.push(await this.trace.opening(e.request, e.attempt, now));

@@ -88,10 +88,11 @@ export function initialState(stages: StageDef[], retry: RetryPolicy = DEFAULT_RE
 
 /** Apply one observation at time `now` (ms). Pure: `state` is not modified. */
 export function step(state: PipelineState, obs: Observation, now: number): StepResult {
-  const d = new Draft(structuredClone(state), now);
+  const d = new Draft(state, now);
   apply(d, obs);
   advance(d);
-  pruneBuilds(d.s, d.s.keepFinished);
+  // Only a step that changed the builds can have more finished builds than before.
+  if (d.buildsOwned) pruneBuilds(d.s, d.s.keepFinished);
   return { state: d.s, effects: d.effects };
 }
 
