@@ -54,7 +54,7 @@ test('status strip: open events by severity, the banner names the blocked stage,
   const calm = statusStrip({ now: NOW, state: state([slot()]), openEvents: [], decisions: [] });
   assert.match(calm.banner.text, /^Pipeline running/);
   const after = statusStrip({ now: NOW, state: state([slot()]), openEvents: [event({ buildId: 'b1', severity: 'fire' })], decisions });
-  assert.match(after.banner.text, /^Rolled back b1 \(by the bot \(monitor\)\); its fire event is still open/);
+  assert.match(after.banner.text, /^Rolled back b1 by the bot \(monitor\); its fire event is still open/);
   const stopped = statusStrip({ now: NOW, state: state([slot()], { hold: { kind: 'stop', actor: { kind: 'person', id: 'carol' }, reason: 'incident', at: 1 } }), openEvents: [], decisions: [] });
   assert.equal(stopped.banner.text, 'Stopped by carol: incident');
   assert.equal(stopped.hold?.by, 'carol');

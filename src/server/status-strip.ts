@@ -57,7 +57,7 @@ export function banner(state: PipelineState, healths: StageHealth[], recent: Sta
   if (rb) {
     const ev = openEvents.find((e) => e.buildId === rb.buildId);
     const tail = ev ? `; its ${ev.severity} event is still open` : '';
-    return { tone: 'warn', text: `Rolled back ${rb.buildId} (by ${rb.by})${tail}. The pipeline goes on with the next build.`, href: `/builds/${encodeURIComponent(rb.buildId)}` };
+    return { tone: 'warn', text: `Rolled back ${rb.buildId} by ${rb.by}${tail}. The pipeline goes on with the next build.`, href: `/builds/${encodeURIComponent(rb.buildId)}` };
   }
   const signal = named.find((n) => n.h.state === 'signal');
   if (signal) return { tone: 'warn', text: `Watching a ${signal.h.severity ?? ''} event in ${signal.stage}; nothing is blocked`.replace('a  event', 'an event'), ...(signal.h.href ? { href: signal.h.href } : {}) };

@@ -66,7 +66,7 @@ export function showStrip(strip) {
  * others get it behind a "More actions" menu; builds already rolled back or tainted get none.
  */
 export function rollbackControl(buildId, { suspect, status, reasonInput }) {
-  if (status === 'rolled_back' || status === 'tainted') return h('span', { class: 'muted' }, status === 'tainted' ? 'will not ship' : 'rolled back');
+  if (status === 'rolled_back' || status === 'tainted') return h('span', { class: 'muted' }, `${buildId} ${status === 'tainted' ? 'will not ship' : 'is rolled back'}: nothing to roll back.`);
   if (suspect) return rollbackButton(buildId, reasonInput, true);
   return h('details', { class: 'menu' }, h('summary', {}, 'More actions'), rollbackButton(buildId, reasonInput));
 }
