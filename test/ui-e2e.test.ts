@@ -154,7 +154,7 @@ describe('web UI end to end (playwright + chromium)', { skip }, () => {
     const events = (await (await fetch(`${target.url}/api/events?limit=1`)).json()) as { events: Array<{ id: string; buildId: string }> };
     const builds = (await (await fetch(`${target.url}/api/builds?limit=1`)).json()) as { builds: Array<{ id: string }> };
     const ev = events.events[0];
-    const paths = ['/', '/events', '/history', '/login', `/builds/${encodeURIComponent(ev?.buildId ?? builds.builds[0].id)}`, ...(ev ? [`/events/${encodeURIComponent(ev.id)}`] : [])];
+    const paths = ['/', '/events', '/history', '/builds', '/login', `/builds/${encodeURIComponent(ev?.buildId ?? builds.builds[0].id)}`, ...(ev ? [`/events/${encodeURIComponent(ev.id)}`] : [])];
     const problems: string[] = [];
     for (const viewport of [{ width: 1400, height: 900 }, { width: 390, height: 844 }]) {
       const page = await browser.newPage({ viewport });
@@ -166,6 +166,9 @@ describe('web UI end to end (playwright + chromium)', { skip }, () => {
         await page.goto(target.url + p);
         await pageReady(page);
         for (const violation of await axeViolations(page)) problems.push(`${viewport.width}px ${p}: ${violation}`);
+        // What a careless renderer prints: stringified nodes or arrays, missing numbers, negative time left.
+        const junk = /\[object \w+\]|\bundefined\b|\bNaN\b|-\d+s left/.exec(await page.locator('body').innerText());
+        if (junk) problems.push(`${viewport.width}px ${p}: page text contains "${junk[0]}"`);
         if (viewport.width === 390) {
           const o = await overflowAt(page);
           if (o) problems.push(`390px ${p}: ${o}`);
