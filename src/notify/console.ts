@@ -1,3 +1,4 @@
+import { eventHeadline } from './event-headline.js';
 import type { Notification, Notifier } from './notification.js';
 import { isFinalPhase, renderDmStep, renderShadow, SEVERITY_UNICODE, signalLine } from './slack-blocks.js';
 
@@ -35,7 +36,7 @@ export function renderConsoleLines(n: Notification): string[] {
       const state = e.status === 'closed' ? 'resolved' : `${e.severity}, confidence ${e.confidence}`;
       const head = n.shadow
         ? `[shadow] ${plain(renderShadow(e, n.wouldDo).text)}`
-        : `${SEVERITY_UNICODE[e.severity]} event ${e.id} build ${e.buildId} at ${e.stage} (${state}): ${e.summary}`;
+        : `${SEVERITY_UNICODE[e.severity]} event ${e.id} build ${e.buildId} at ${e.stage} (${state}): ${eventHeadline(e)}`;
       const action = !n.shadow && e.action && e.action !== 'none' ? [`    bot action: ${e.action}`] : [];
       return [head, ...e.signals.map((s) => `    ${plain(signalLine(s))}`), ...action];
     }
