@@ -73,7 +73,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const notifiers = createNotifiers(config.notify, { store, slackClient, write: opts.write ?? log, log, clock: wallClock });
   const outbox = new Outbox({ store, clock: opts.outboxClock ?? clock, notifiers, log });
   const notify = (n: Notification): void => void outbox.enqueue(n);
-  const deployer = createDeployer(config.deployer, { clock, onDeployed: fleet ? (req) => applyDeployStep(fleet, req, clock.now()) : undefined });
+  const deployer = createDeployer(config.deployer, { clock, log, onDeployed: fleet ? (req) => applyDeployStep(fleet, req, clock.now()) : undefined });
   const stages = stageDefs(config);
   const runner = new PipelineRunner({
     store, deployer, clock, stages, retry: retryPolicyOf(config.deployer), onNotify: notify, log, tickMs: config.pipeline.tick * 1000,

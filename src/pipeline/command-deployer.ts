@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { DeployError } from '../domain/errors.js';
 import { deployEnv } from './deploy-env.js';
+import type { ProcessLedger } from './process-ledger.js';
 import type { Deployer, DeployRequest } from './deployer.js';
 
 export interface CommandDeployerOptions {
@@ -15,6 +16,8 @@ export interface CommandDeployerOptions {
   passEnv?: readonly string[];
   /** Where PATH, HOME and passEnv come from (default: this process's environment). */
   parentEnv?: NodeJS.ProcessEnv;
+  /** Records step processes so a restarted bot never runs a key beside an orphan (see process-ledger.ts). */
+  ledger?: ProcessLedger;
 }
 
 /** Keep this much of stderr for the error message: enough to see why, small enough for Slack. */
@@ -53,11 +56,18 @@ function deployedBuild(req: DeployRequest): string {
 export class CommandDeployer implements Deployer {
   constructor(private readonly opts: CommandDeployerOptions) {}
 
-  deploy(req: DeployRequest, signal?: AbortSignal): Promise<void> {
+  async deploy(req: DeployRequest, signal?: AbortSignal): Promise<void> {
+    // A process from before a crash may still run this key: wait for it (or its timeout) first.
+    await this.opts.ledger?.clear(req.key);
+    return this.run(req, signal);
+  }
+
+  private run(req: DeployRequest, signal?: AbortSignal): Promise<void> {
     const args = [...(this.opts.args ?? []), ...commandArgs(req)];
     const env = deployEnv({ parent: this.opts.parentEnv ?? process.env, env: this.opts.env, passEnv: this.opts.passEnv }, commandEnv(req));
     // detached: the child leads its own process group, so a timeout can kill everything it started.
     const child = spawn(this.opts.command, args, { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    if (child.pid !== undefined) this.opts.ledger?.spawned(req.key, child.pid, this.opts.timeoutSeconds);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL);
@@ -86,6 +96,7 @@ export class CommandDeployer implements Deployer {
       });
       child.on('close', (code, sig) => {
         done();
+        if (child.pid !== undefined) this.opts.ledger?.exited(req.key, child.pid);
         const details = { key: req.key, exitCode: code, signal: sig, stderr: stderr.trim() };
         if (stoppedBy) reject(new DeployError('DEPLOY_TIMEOUT', `${req.kind} ${req.key}: ${this.opts.command} ${stoppedBy}`, details));
         else if (code === 0) resolve();
