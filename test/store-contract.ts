@@ -4,6 +4,7 @@ import type { Store } from '../src/store/store.js';
 import type { Build } from '../src/domain/build.js';
 import type { Decision, DeployStep } from '../src/domain/pipeline.js';
 import type { DeployEvent } from '../src/domain/events.js';
+import type { GateRecord } from '../src/domain/gate.js';
 import { ReleasebotError } from '../src/domain/errors.js';
 
 /** A database for one test: `open` may be called several times and always reaches the same data. */
@@ -176,6 +177,23 @@ export function runStoreContract(name: string, create: () => Promise<StoreHarnes
           const winner = results[0] ? 'alice' : 'bob';
           assert.equal(await s.getKv('rollback-once', `b${i}`), winner);
         }
+      }));
+
+    it('gate records are idempotent on id, oldest first, filterable by build, limit keeps the newest', () =>
+      withStore(async (s) => {
+        const rec = (buildId: string, at: number, verdict: GateRecord['verdict']): GateRecord => ({
+          id: `gate:${buildId}:canary:${at}`, buildId, stage: 'canary', scope: { environment: 'commercial', tier: 'canary', azs: ['az1'] },
+          verdict, reason: `${verdict} at ${at}`, evaluatedAt: at, deployFinishedAt: at - 60_000, bakeEndedAt: at - 1000,
+          checks: [{ check: 'errors', verdict, reason: 'r', inScopeSeries: 1, freshSeries: 1, samplesSinceDeploy: 4, newestSampleAt: at - 5000, newestSampleAgeMs: 5000, stalenessBoundMs: 45_000, z: 0.5, threshold: 3 }],
+        });
+        await s.putGateRecord(rec('b1', T0 + 2, 'pass'));
+        await s.putGateRecord(rec('b1', T0 + 1, 'inconclusive'));
+        await s.putGateRecord(rec('b2', T0 + 3, 'breach'));
+        await s.putGateRecord({ ...rec('b1', T0 + 2, 'pass'), reason: 'changed' });
+        assert.deepEqual((await s.listGateRecords({ buildId: 'b1' })).map((g) => [g.verdict, g.reason]), [['inconclusive', `inconclusive at ${T0 + 1}`], ['pass', `pass at ${T0 + 2}`]]);
+        assert.deepEqual((await s.listGateRecords({ limit: 2 })).map((g) => g.buildId), ['b1', 'b2']);
+        assert.deepEqual(await s.getGateRecord(`gate:b2:canary:${T0 + 3}`), rec('b2', T0 + 3, 'breach'));
+        assert.equal(await s.getGateRecord('nope'), undefined);
       }));
 
     it('audit entries round-trip, newest first', () =>

@@ -77,6 +77,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const stages = stageDefs(config);
   const runner = new PipelineRunner({
     store, deployer, clock, stages, retry: retryPolicyOf(config.deployer), onNotify: notify, log, tickMs: config.pipeline.tick * 1000,
+    // The monitor reports promotion-gate verdicts; in shadow mode it only watches, so nothing waits for them.
+    gate: !config.policy.shadow,
   });
   // Event messages follow rollbacks, holds and resumes, whoever made them.
   const refresher = watchPipelineForEvents({ pipeline: runner, store, notify, log });
@@ -102,6 +104,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     figures: () => monitor.fetchFigures(),
     ...(source instanceof PrometheusSource ? { bytesFetched: () => source.bytesRead } : {}),
   });
+  monitor.registerMetrics(server.releasebotMetrics.registry);
   const abort = new AbortController();
   const loops: Promise<void>[] = [];
   return {

@@ -197,6 +197,8 @@ export const configSchema = z.strictObject({
       fetchMode: z.enum(['auto', 'raw', 'pushdown']).default('auto'),
       /** In `auto`: checks with at least this many series push their baseline down. */
       pushdownAtSeries: z.number().int().positive().default(20_000),
+      /** The promotion gate's staleness bound: the newest in-scope sample may be at most this old. Default: 3x the observed sample spacing. */
+      staleness: duration.optional(),
     })
     .default({}),
   checks: z.array(checkSchema).superRefine(uniqueNames('check')).default([]),

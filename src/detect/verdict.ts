@@ -4,8 +4,11 @@
  */
 export type VerdictKind = 'pass' | 'breach' | 'inconclusive' | 'error';
 
-/** Which rule produced a verdict. `zscore` is the anomaly rule; the rest are threshold rules. */
-export type RuleKind = 'zscore' | 'static' | 'dynamic' | 'seasonal' | 'default';
+/**
+ * Which rule produced a verdict. `zscore` and `default` are anomaly rules; `dark` (the deploy's
+ * series stopped reporting while others still do, monitor/dark.ts) counts as one; the rest are thresholds.
+ */
+export type RuleKind = 'zscore' | 'static' | 'dynamic' | 'seasonal' | 'default' | 'dark';
 
 export type Direction = 'up' | 'down' | 'both';
 

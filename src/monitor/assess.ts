@@ -49,9 +49,9 @@ export interface Assessment {
   summary: string;
 }
 
-/** True for the anomaly rules (seed z-score and the default detector); the rest are level thresholds. */
+/** True for the anomaly rules (seed z-score, the default detector, series gone dark); the rest are level thresholds. */
 export function isAnomalyRule(rule: RuleKind): boolean {
-  return rule === 'zscore' || rule === 'default';
+  return rule === 'zscore' || rule === 'default' || rule === 'dark';
 }
 
 export function severityRank(s: Severity): number {

@@ -27,6 +27,8 @@ export interface DeployCheckOutcome {
   needsSeasonal?: boolean;
   inScope: number;
   reference: number;
+  /** Largest in-scope |z| this tick (promotion-gate evidence). */
+  maxAbsZ?: number;
 }
 
 type Counts = { series: number; breaching: number };
@@ -264,6 +266,8 @@ export function deployCheckOutcome(
   if (inScope.every((s) => !hasSampleAfter(s.series, windowStart, now))) return { ...out, missing: 'no recent samples in scope' };
   const from = Math.max(deploy.deployAt, now - check.detector.window * 1000);
   const shifted = applyShifts(judged, inScope, from, now);
+  const zs = inScope.map((s) => Math.abs(s.j.anomaly.z ?? NaN)).filter(Number.isFinite);
+  if (zs.length > 0) out.maxAbsZ = Math.max(...zs);
   const anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
   const together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
   // Breaches are checked against the same time a day and a week earlier: fetch those windows first.

@@ -14,6 +14,8 @@ export interface RangeFetcher {
 /** Rolling windows of a query: the WindowCache (src/metrics/window-cache.ts), or a plain fetch each time. */
 export interface WindowFetcher {
   get(req: WindowRequest): Promise<Series[]>;
+  /** The window as the backend answers it now, not from memory (WindowCache); absent: `get` always asks the backend. */
+  fetchThrough?(req: WindowRequest): Promise<Series[]>;
 }
 
 /** A WindowFetcher without memory: every call is one range query on the step grid (the CLI, one-off ticks). */
@@ -88,18 +90,24 @@ export interface FetchCheckOptions {
   source?: Pick<MetricsSource, 'query'>;
   /** The step grid (default 15 s); push-down evaluates on it. */
   stepMs?: number;
+  /** Read the current window from the backend now (`fetchThrough`), e.g. for the promotion gate. */
+  fresh?: boolean;
 }
 
 /**
  * Fetches one check's series; with `seasonal` (always for `dynamic: seasonal`) also the windows a
  * day and a week earlier; in push-down mode the baselines from the metrics server and only the
- * judged window raw. Never throws: a failing backend or a rejected query comes back as
+ * judged window raw; with `fresh` the current window is read from the backend now. Never throws: a failing backend or a rejected query comes back as
  * `{ ok: false }` so the caller can treat it as no data.
  */
 export async function fetchCheck(fetcher: WindowFetcher, check: CheckConfig, now: number, opts: FetchCheckOptions = {}): Promise<CheckFetch> {
   const pushdown = opts.mode === 'pushdown' && opts.source !== undefined && canPushDown(check);
   const windowMs = pushdown ? check.detector.window * 1000 : checkSpanMs(check);
-  const range = (offsetMs: number, span = windowMs) => fetcher.get({ query: check.query, nowMs: now, windowMs: span, offsetMs });
+  const range = (offsetMs: number, span = windowMs) => {
+    const req = { query: check.query, nowMs: now, windowMs: span, offsetMs };
+    // Only the current window must come from the backend now: the past ones (a day, a week ago) do not change.
+    return opts.fresh && offsetMs === 0 && fetcher.fetchThrough ? fetcher.fetchThrough(req) : fetcher.get(req);
+  };
   try {
     const stepMs = opts.stepMs ?? DEFAULT_STEP_MS;
     const baselines = pushdown

@@ -18,6 +18,10 @@ import { fetchChecksForTick, type FetchFigures } from './tick-fetch.js';
 import { EventActions, MONITOR_ACTOR } from './event-actions.js';
 import { NoDataTracker } from './no-data.js';
 import { deploysInProgress } from './scope.js';
+import { GateKeeper } from './gate-keeper.js';
+import { TickTiming } from './tick-timing.js';
+import type { GateRecord } from '../domain/gate.js';
+import type { Registry } from 'prom-client';
 
 /** The pipeline as the monitor needs it: its state, observations, and the shared actions. */
 export type MonitorPipeline = PipelineActions & {
@@ -46,6 +50,8 @@ export interface TickReport {
   outcomes: Array<{ deploy: string } & DeployCheckOutcome>;
   /** Events changed this tick (opened, revised, closed), as stored. */
   events: DeployEvent[];
+  /** Promotion-gate evaluations of builds whose bake had ended. */
+  gates: GateRecord[];
 }
 
 const deployKey = (buildId: string, stage: string) => `${buildId}@${stage}`;
@@ -67,6 +73,8 @@ export class Monitor implements ChartProvider {
   private readonly planner: FetchModePlanner;
   private readonly modes = new Map<string, FetchMode>();
   private readonly warming = new Map<string, Promise<CheckFetch>>();
+  private readonly gates: GateKeeper;
+  private readonly tickTiming: TickTiming;
   private loaded = false;
 
   constructor(private readonly deps: MonitorDeps) {
@@ -78,6 +86,13 @@ export class Monitor implements ChartProvider {
     this.log = deps.log ?? (() => {});
     this.actions = new EventActions(deps);
     this.noData = new NoDataTracker(deps);
+    this.gates = new GateKeeper({ config: deps.config, store: deps.store, pipeline: deps.pipeline, stepMs: deps.stepMs ?? DEFAULT_STEP_MS, log: this.log });
+    this.tickTiming = new TickTiming(deps.clock, m.tick * 1000, this.log);
+  }
+
+  /** Adds the monitor's own metrics (`releasebot_monitor_tick_seconds`) to a registry. */
+  registerMetrics(registry: Registry): void {
+    this.tickTiming.register(registry);
   }
 
   /** Events currently open (a copy). */
@@ -98,16 +113,21 @@ export class Monitor implements ChartProvider {
     }
   }
 
-  /** One evaluation of every check for every deploy in progress. */
-  async tick(): Promise<TickReport> {
+  /** One evaluation of every check for every deploy in progress (timed; a slow tick is logged). */
+  tick(): Promise<TickReport> {
+    return this.tickTiming.time(() => this.evaluate(), (r) => `${r?.deploys.length ?? '?'} deploys, ${this.deps.config.checks.length} checks`);
+  }
+
+  private async evaluate(): Promise<TickReport> {
     const now = this.deps.clock.now();
     await this.loadOpenEvents();
     const state = this.deps.pipeline.snapshot();
     const deploys = this.track(state, now);
-    const report: TickReport = { at: now, deploys, outcomes: [], events: [] };
+    const report: TickReport = { at: now, deploys, outcomes: [], events: [], gates: [] };
     const signalsByDeploy = new Map<string, Signal[]>();
     if (deploys.length > 0) {
-      const fetched = await this.fetchAll(now);
+      // A build whose bake ended is judged on an answer from the backend now, not on the cache alone.
+      const fetched = await this.fetchAll(now, deploys.some((d) => d.phase === 'ready'));
       for (const d of deploys) {
         const key = deployKey(d.buildId, d.stage);
         const signals: Signal[] = [];
@@ -119,8 +139,9 @@ export class Monitor implements ChartProvider {
             o = deployCheckOutcome(check, fetched.get(check.name), state, d, now, names);
           }
           report.outcomes.push({ deploy: key, ...o });
-          signals.push(...o.signals);
-          await this.noData.observe(d, check.name, o.missing, now);
+          const g = this.gates.checkDeploy(state, d, check, fetched.get(check.name), o, now);
+          signals.push(...o.signals, ...g.dark);
+          await this.noData.observe(d, check.name, o.missing ?? g.inconclusive, now);
         }
         signalsByDeploy.set(key, signals);
       }
@@ -136,6 +157,7 @@ export class Monitor implements ChartProvider {
       if (closed) await this.update(key, closed, true, state, report);
     }
     await this.actions.releaseStale(state, this.open);
+    report.gates = await this.gates.report(state, deploys, now);
     if (!this.deps.config.policy.shadow) {
       await this.actions.liftResolvedStop(this.deps.pipeline.snapshot(), (reason) => this.deps.pipeline.resume(MONITOR_ACTOR, reason));
     }
@@ -159,9 +181,10 @@ export class Monitor implements ChartProvider {
     }
   }
 
-  private async fetchAll(now: number): Promise<Map<string, CheckFetch>> {
+  /** Every check's series; `fresh` reads the current windows from the backend now (the promotion gate). */
+  private async fetchAll(now: number, fresh: boolean): Promise<Map<string, CheckFetch>> {
     const ctx = { fetcher: this.fetcher, cache: this.cache, planner: this.planner, modes: this.modes, warming: this.warming, source: this.deps.source, clock: this.deps.clock };
-    const fetched = await fetchChecksForTick(ctx, this.deps.config.checks, now, { stepMs: this.deps.stepMs ?? DEFAULT_STEP_MS, waitMs: this.deps.config.monitor.tick * 1000 });
+    const fetched = await fetchChecksForTick(ctx, this.deps.config.checks, now, { stepMs: this.deps.stepMs ?? DEFAULT_STEP_MS, waitMs: this.deps.config.monitor.tick * 1000, fresh });
     for (const [name, f] of fetched) if (!f.ok) this.log(`monitor: check ${name}: ${f.error.message}`);
     return fetched;
   }

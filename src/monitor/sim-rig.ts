@@ -88,7 +88,7 @@ export class SimRig {
     });
     const stages = stageDefs(config);
     const notes: Notification[] = [];
-    const runner = new PipelineRunner({ store, deployer, clock, stages, retry: { retries: 2, backoffSeconds: 5 }, onNotify: (n) => notes.push(n), log: opts.log });
+    const runner = new PipelineRunner({ store, deployer, clock, stages, retry: { retries: 2, backoffSeconds: 5 }, onNotify: (n) => notes.push(n), log: opts.log, gate: !config.policy.shadow });
     const monitor = new Monitor({ config, source, clock, store, pipeline: runner, notify: (n) => notes.push(n), log: opts.log });
     const rig = new SimRig(notes, config, clock, fleet, source, store, runner, monitor);
     holder.rig = rig;

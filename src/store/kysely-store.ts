@@ -2,6 +2,7 @@ import { Migrator, type Kysely } from 'kysely';
 import type { Build } from '../domain/build.js';
 import type { Decision, DeployStep } from '../domain/pipeline.js';
 import type { DeployEvent } from '../domain/events.js';
+import type { GateRecord } from '../domain/gate.js';
 import { ReleasebotError } from '../domain/errors.js';
 import type { AuditEntry, OutboxEntry, Store } from './store.js';
 import type { Database, Engine } from './schema.js';
@@ -168,6 +169,24 @@ export class KyselyStore implements Store {
     if (opts.limit !== undefined) q = q.limit(opts.limit);
     const rows = await q.execute();
     return rows.map((r) => parseJson<DeployEvent>(r.data, `events ${r.id}`));
+  }
+
+  async putGateRecord(record: GateRecord): Promise<void> {
+    const row = { id: record.id, build_id: record.buildId, stage: record.stage, evaluated_at: record.evaluatedAt, verdict: record.verdict, data: JSON.stringify(record) };
+    await this.db.insertInto('gate_records').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+  }
+
+  async getGateRecord(id: string): Promise<GateRecord | undefined> {
+    const row = await this.db.selectFrom('gate_records').select('data').where('id', '=', id).executeTakeFirst();
+    return row ? parseJson<GateRecord>(row.data, `gate_records ${id}`) : undefined;
+  }
+
+  async listGateRecords(opts: { buildId?: string; limit?: number } = {}): Promise<GateRecord[]> {
+    let q = this.db.selectFrom('gate_records').select(['id', 'data']).orderBy('evaluated_at', 'desc').orderBy('id', 'desc');
+    if (opts.buildId !== undefined) q = q.where('build_id', '=', opts.buildId);
+    if (opts.limit !== undefined) q = q.limit(opts.limit);
+    const rows = await q.execute();
+    return rows.reverse().map((r) => parseJson<GateRecord>(r.data, `gate_records ${r.id}`));
   }
 
   async enqueueOutbox(entry: { target: string; key: string; payload: unknown; at: number }): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './schema.js';
+import { gateRecordsMigration } from './gate-records-migration.js';
 
 /** Time columns: double precision, because virtual clocks may produce fractional milliseconds. */
 const TIME = 'double precision';
@@ -145,7 +146,7 @@ const leases: Migration = {
  * Add new migrations as new entries; never edit an applied one.
  */
 export function migrations(engine: Engine): Record<string, Migration> {
-  return { '0001_initial': initial(engine), '0002_leases': leases, '0003_sessions': sessions() };
+  return { '0001_initial': initial(engine), '0002_leases': leases, '0003_sessions': sessions(), '0004_gate_records': gateRecordsMigration };
 }
 
 /** A Kysely MigrationProvider over the in-code migration set. */

@@ -97,6 +97,16 @@ export interface LeasesTable {
   expires_at: number;
 }
 
+export interface GateRecordsTable {
+  id: string;
+  build_id: string;
+  stage: string;
+  evaluated_at: number;
+  verdict: string;
+  /** The whole GateRecord as JSON. */
+  data: string;
+}
+
 /** The Kysely database type. */
 export interface Database {
   builds: BuildsTable;
@@ -109,6 +119,7 @@ export interface Database {
   audit: AuditTable;
   sessions: SessionsTable;
   leases: LeasesTable;
+  gate_records: GateRecordsTable;
 }
 
 /** The SQL engine behind a store; only migrations need to know (identity columns differ). */

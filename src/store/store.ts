@@ -6,6 +6,7 @@ import type { TransitionWrite } from './transition-write.js';
 
 export type { Fence, TransitionWrite } from './transition-write.js';
 export type { LeaseRow } from './lease.js';
+import type { GateRecord } from '../domain/gate.js';
 
 /** A persisted outbox entry: one notification for one notifier. */
 export interface OutboxEntry {
@@ -81,6 +82,12 @@ export interface Store {
   getEvent(id: string): Promise<DeployEvent | undefined>;
   /** Newest first. */
   listEvents(opts?: { status?: 'open' | 'closed'; buildId?: string; limit?: number }): Promise<DeployEvent[]>;
+
+  /** Idempotent on `record.id` (a repeat changes nothing). */
+  putGateRecord(record: GateRecord): Promise<void>;
+  getGateRecord(id: string): Promise<GateRecord | undefined>;
+  /** Oldest first; with `limit`, the newest `limit` records (still oldest first). */
+  listGateRecords(opts?: { buildId?: string; limit?: number }): Promise<GateRecord[]>;
 
   /** Returns false if target+key was already enqueued. */
   enqueueOutbox(entry: { target: string; key: string; payload: unknown; at: number }): Promise<boolean>;
