@@ -63,14 +63,15 @@ export class SimulatedSource implements MetricsSource {
     const times: number[] = [];
     for (let t = startMs; t <= last; t += stepMs) times.push(t);
     if (times.length === 0) return [];
-    return this.evaluate(expr, times).filter((s) => s.values.length > 0);
+    // Points of cells that do not report (fleet silencers) are NaN until here: dropped, as absent samples are.
+    return this.evaluate(expr, times).map(dropMissing).filter((s) => s.values.length > 0);
   }
 
   async query(query: string, atMs: number): Promise<Sample[]> {
     const expr = parseSimQuery(query);
     if (this.faultNow()) return [];
     if (atMs > this.clock.now()) return [];
-    return this.evaluate(expr, [atMs]).map((s) => ({ labels: s.labels, timestamp: atMs, value: s.values[0] }));
+    return this.evaluate(expr, [atMs]).filter((s) => !Number.isNaN(s.values[0])).map((s) => ({ labels: s.labels, timestamp: atMs, value: s.values[0] }));
   }
 
   async isOnline(): Promise<boolean> {
@@ -97,7 +98,7 @@ export class SimulatedSource implements MetricsSource {
           .series()
           .map((key) => ({ key, labels: { __name__: key.metric, environment: key.environment, tier: key.tier, az: key.az } as Labels }))
           .filter(({ key, labels }) => key.metric === expr.metric && matches(labels, expr.matchers))
-          .map(({ key, labels }) => ({ labels, timestamps: [...times], values: times.map((t) => this.fleet.valueAt(key, t)) }));
+          .map(({ key, labels }) => ({ labels, timestamps: [...times], values: times.map((t) => (this.fleet.reports(key, t) ? this.fleet.valueAt(key, t) : NaN)) }));
       case 'rate':
         // The simulated metrics are already per-second rates: rate() only drops the name.
         return this.evaluate(expr.inner, times).map((s) => ({ ...s, labels: withoutName(s.labels) }));
@@ -129,7 +130,17 @@ function aggregate(op: 'sum' | 'avg' | 'min' | 'max' | 'count', by: string[] | n
   }));
 }
 
-function combine(op: 'sum' | 'avg' | 'min' | 'max' | 'count', xs: number[]): number {
+/** Removes NaN points (samples a silent cell did not export). */
+function dropMissing(s: Series): Series {
+  if (!s.values.some(Number.isNaN)) return s;
+  const keep = s.values.map((v) => !Number.isNaN(v));
+  return { labels: s.labels, timestamps: s.timestamps.filter((_, i) => keep[i]), values: s.values.filter((_, i) => keep[i]) };
+}
+
+function combine(op: 'sum' | 'avg' | 'min' | 'max' | 'count', all: number[]): number {
+  // Aggregations run over the series present at that instant, as in PromQL; none present: no point.
+  const xs = all.filter((x) => !Number.isNaN(x));
+  if (xs.length === 0) return NaN;
   switch (op) {
     case 'sum':
       return xs.reduce((a, b) => a + b, 0);

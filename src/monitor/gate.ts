@@ -62,7 +62,12 @@ export function gateCheckEvidence(c: GateCheckInput, scope: string, deployFinish
   const stale = f.cells.find((x) => !x.fresh);
   if (stale) {
     const why = darkReason(stale, deployFinishedAt, f).replace(/^went dark after the deploy: /, '').replace(/ while .*$/, '');
-    const where = f.referenceCells === 0 ? 'and there are no reference series to tell the build from the metrics system' : 'and no reference series report either: the metrics system is at fault, not the build';
+    const where =
+      f.referenceCells === 0
+        ? 'and there are no reference series to tell the build from the metrics system'
+        : f.referenceFresh === 0
+          ? 'and no reference series report either: the metrics system is at fault, not the build'
+          : 'too soon after the deploy to call it dark';
     return say('inconclusive', `no fresh samples: ${why}, ${where}`);
   }
   if (c.missing !== undefined) return say('inconclusive', `${c.missing} (${scope})`);

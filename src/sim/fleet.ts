@@ -71,6 +71,7 @@ export class SimulatedFleet {
   private readonly badBuilds = new Map<string, Required<BadBuildEffect>>();
   private readonly incidents: FleetIncident[] = [];
   private readonly seriesHash = new Map<string, number>();
+  private readonly silencers: Array<(cell: FleetCell, t: number) => boolean> = [];
 
   constructor(opts: FleetOptions = {}) {
     this.seed = opts.seed ?? 1;
@@ -108,6 +109,20 @@ export class SimulatedFleet {
   addIncident(incident: FleetIncident): void {
     if (!(incident.end > incident.start)) throw new ReleasebotError('BAD_REQUEST', `addIncident: end must be after start`);
     this.incidents.push(incident);
+  }
+
+  /**
+   * Make part of the fleet stop reporting: while `silent(cell, t)` is true the cell's series have no
+   * samples (a crashed process exports nothing). Fault scenarios live in sim/faults.ts.
+   */
+  addSilencer(silent: (cell: FleetCell, t: number) => boolean): void {
+    this.silencers.push(silent);
+  }
+
+  /** False while the cell's series have no samples at `t` (on the 15 s grid). */
+  reports(cell: FleetCell, t: number): boolean {
+    const ts = Math.floor(t / SAMPLE_INTERVAL_MS) * SAMPLE_INTERVAL_MS;
+    return !this.silencers.some((silent) => silent(cell, ts));
   }
 
   /** Which builds run on one cell at time `t` (shares summing to 1; `{}` means the baseline build only). */
