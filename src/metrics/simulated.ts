@@ -132,9 +132,11 @@ function aggregate(op: 'sum' | 'avg' | 'min' | 'max' | 'count', by: string[] | n
 
 /** Removes NaN points (samples a silent cell did not export). */
 function dropMissing(s: Series): Series {
-  if (!s.values.some(Number.isNaN)) return s;
-  const keep = s.values.map((v) => !Number.isNaN(v));
-  return { labels: s.labels, timestamps: s.timestamps.filter((_, i) => keep[i]), values: s.values.filter((_, i) => keep[i]) };
+  const values = Array.from(s.values);
+  if (!values.some((v) => Number.isNaN(v))) return s;
+  const timestamps = Array.from(s.timestamps);
+  const keep = values.map((v) => !Number.isNaN(v));
+  return { labels: s.labels, timestamps: timestamps.filter((_, i) => keep[i]), values: values.filter((_, i) => keep[i]) };
 }
 
 function combine(op: 'sum' | 'avg' | 'min' | 'max' | 'count', all: number[]): number {
