@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock/clock.js';
@@ -77,21 +78,37 @@ async function handle(req: FastifyRequest, reply: FastifyReply, deps: SlackActio
     log(`slack actions: rejected request (${verdict.reason})`);
     return reply.code(401).send({ error: 'invalid_signature', reason: verdict.reason });
   }
-  let payload: BlockActionsPayload;
-  try {
-    payload = JSON.parse(new URLSearchParams(raw).get('payload') ?? '') as BlockActionsPayload;
-  } catch {
-    return reply.code(400).send({ error: 'bad_payload', message: 'body must be form-encoded with a JSON "payload" field' });
-  }
+  const payload = parsePayload(raw);
+  if (!payload) return reply.code(400).send({ error: 'bad_payload', message: 'body must be form-encoded with a JSON object in the "payload" field' });
   const action = payload.actions?.[0];
   const kind = action?.action_id ? actionKindOf(action.action_id) : undefined;
   const value = parseActionValue(action?.value);
   const user = payload.user?.id;
   // Not one of our buttons (or not a button at all): acknowledge and do nothing.
-  if (payload.type !== 'block_actions' || !kind || !value || !user) return reply.code(200).send();
+  if (payload.type !== 'block_actions' || !kind || !value || typeof user !== 'string' || !user) return reply.code(200).send();
+  if (!SLACK_ID.test(user)) {
+    // Signed, but not a user id Slack makes (a NUL byte, a megabyte): refused and on record, never acted on.
+    await deps.store.appendAudit({ at: deps.clock.now(), actor: user, action: `slack:${kind}`, target: value.buildId, allowed: false, detail: { reason: 'malformed Slack user id' } });
+    return reply.code(200).send();
+  }
   const channel = payload.channel?.id ?? payload.container?.channel_id;
-  await perform({ kind, value, user, channel, actionTs: action?.action_ts }, deps, authorizer, log);
+  // Without action_ts a replay of the same signed request is recognised by its body instead.
+  const actionTs = typeof action?.action_ts === 'string' && action.action_ts !== '' ? action.action_ts : `body-${createHash('sha256').update(raw).digest('hex')}`;
+  await perform({ kind, value, user, channel, actionTs }, deps, authorizer, log);
   return reply.code(200).send();
+}
+
+/** Slack user ids are short and alphanumeric (U012ABCDEF; tests use U_ALLOWED). */
+const SLACK_ID = /^[A-Za-z0-9_]{1,64}$/;
+
+/** The interactivity payload when it is a JSON object; null for anything else (`payload=null`, a number, garbage). */
+function parsePayload(raw: string): BlockActionsPayload | null {
+  try {
+    const p: unknown = JSON.parse(new URLSearchParams(raw).get('payload') ?? '');
+    return p !== null && typeof p === 'object' && !Array.isArray(p) ? (p as BlockActionsPayload) : null;
+  } catch {
+    return null;
+  }
 }
 
 interface Click {
@@ -99,7 +116,7 @@ interface Click {
   value: ActionValue;
   user: string;
   channel?: string;
-  actionTs?: string;
+  actionTs: string;
 }
 
 async function perform(click: Click, deps: SlackActionsDeps, authorizer: SlackAuthorizer, log: (l: string) => void): Promise<void> {
@@ -112,7 +129,7 @@ async function perform(click: Click, deps: SlackActionsDeps, authorizer: SlackAu
     return;
   }
   // Double clicks, two people at once, and Slack's own retries of one request: only the first claim acts.
-  const guardKey = kind === 'rollback' ? `rollback:${value.buildId}` : `${kind}:${value.eventId}:${click.actionTs ?? deps.clock.now()}`;
+  const guardKey = kind === 'rollback' ? `rollback:${value.buildId}` : `${kind}:${value.eventId}:${click.actionTs}`;
   if (!(await claim(deps, guardKey, user))) {
     await audit(true, { duplicate: true });
     await ephemeral(deps, click, kind === 'rollback' ? `Build ${value.buildId} is already being rolled back.` : 'Already done.', log);
