@@ -11,8 +11,8 @@ import { SECURITY_HEADERS } from './security-headers.js';
 /** `frameworkErrors` option: bad URL encoding (400) and over-long path parameters (414). */
 export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
   const status = typeof err.statusCode === 'number' ? err.statusCode : 400;
-  const code = status === 414 ? 'URI_TOO_LONG' : 'BAD_REQUEST';
-  const message = status === 414 ? 'a path segment is too long' : 'malformed URL (bad percent-encoding)';
+  const [code, message] =
+    status === 414 ? ['URI_TOO_LONG', 'a path segment is too long'] : status >= 500 ? ['UNKNOWN', 'internal error'] : ['BAD_REQUEST', 'malformed URL (bad percent-encoding)'];
   // These answers bypass the route hooks, so the security headers are added here.
   void reply.status(status).headers({ ...SECURITY_HEADERS }).type('application/json').send({ error: { code, message } });
 }
