@@ -9,6 +9,8 @@ import { StreamingDetector, type DefaultParams } from '../detect/streaming-detec
 export const VARIANTS: { name: string; change: (p: DefaultParams) => Partial<DefaultParams> }[] = [
   { name: 'default detector (all parts)', change: () => ({}) },
   { name: 'no anomaly likelihood (alarm at z >= 3)', change: () => ({ tailProbability: 1, minZ: 3 }) },
+  { name: 'no alarm record (adaptive suppression off)', change: () => ({ recordHalfLife: 0 }) },
+  { name: 'no minimum relative change', change: () => ({ minRelativeChange: 0 }) },
   { name: 'no persistence (short window 1)', change: () => ({ shortWindow: 1 }) },
   { name: 'no refractory period', change: () => ({ refractory: 0 }) },
   { name: 'no winsorising (clip off)', change: () => ({ clip: Infinity }) },

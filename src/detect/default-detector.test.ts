@@ -55,3 +55,23 @@ test('incremental check matches evaluateCheck on the same grid', () => {
   assert.equal(z.z, 10);
   assert.equal(c.seasonal().kind, 'breach'); // window mean 13.3 > average 10
 });
+
+test('default: a breach says in plain words how far from usual and for how long', () => {
+  const s = series(740, (i) => wobble(i) + (i >= 734 ? 300 : 0));
+  const v = check(s, 'up');
+  assert.equal(v.kind, 'breach');
+  assert.match(v.reason, /^4\.0x the usual level for 90 s; usual 100(\.\d+)? \+- 1(\.\d+)?/);
+  assert.match(v.reason, /usual 100(\.\d+)? \+- /);
+  // The threshold shown is a z a person can read (at least detector.threshold), not a probability.
+  assert.ok(v.threshold !== undefined && v.threshold >= 3, `threshold ${v.threshold}`);
+});
+
+test('default: below the minimum effect nothing is a breach, however unlikely for the series', () => {
+  // A very quiet series (sigma ~0.6) moving up by 1.3 sigma for the judged window: unusual for it,
+  // but not a change a person would call abnormal (1.3 sigma, under 1%).
+  const quiet = (i: number) => 100 + (((i * 7919) % 13) - 6) / 10;
+  const s = series(740, (i) => quiet(i) + (i >= 730 ? 0.8 : 0));
+  const v = check(s, 'up');
+  assert.equal(v.kind, 'pass');
+  assert.ok(Math.abs(v.z ?? 0) < 3);
+});

@@ -4,6 +4,7 @@ import type { Guards } from './guards.js';
 import { indexRange } from './series-stats.js';
 import { StreamingDetector, type DefaultParams } from './streaming-detector.js';
 import { fmt } from './zscore.js';
+import { plainDeviation, plainEffect } from './plain-reason.js';
 
 /**
  * The default detector's one fixed configuration. Lengths are in samples, not seconds: NAB's
@@ -18,7 +19,10 @@ export const DEFAULT_SHAPE = {
   seasonSlackSamples: 1,
   clip: 3,
   minZ: 0,
+  minRelativeChange: 0.1,
   tailProbability: 1e-5,
+  recordHalfLife: 2304,
+  recordCap: 10,
 } as const;
 
 /** The default detector's parameters for a series sampled every `stepSeconds`. */
@@ -33,7 +37,10 @@ export function defaultParams(stepSeconds: number, direction: Direction, guards:
     seasonLag: Math.round(86400 / stepSeconds),
     seasonSlack: d.seasonSlackSamples,
     minZ: d.minZ,
+    minRelativeChange: d.minRelativeChange,
     tailProbability: d.tailProbability,
+    recordHalfLife: d.recordHalfLife,
+    recordCap: d.recordCap,
     guards,
     direction,
   };
@@ -51,43 +58,90 @@ export function sampleStepSeconds(ts: ArrayLike<number>): number {
 }
 
 /**
+ * What the default detector needs from the metrics backend: raw samples (it replays its state
+ * point by point; it cannot be computed from pushed-down aggregates), and at least `warmupSamples`
+ * of them before the judged window to say anything (baseline plus the score history's warm-up).
+ * More history only sharpens it (the daily comparison needs a day, the alarm record builds up).
+ */
+export const DEFAULT_DETECTOR_HISTORY = {
+  rawSamples: true,
+  warmupSamples: DEFAULT_SHAPE.baselineSamples + 72 + DEFAULT_SHAPE.shortWindowSamples,
+} as const;
+
+/** Options of the default verdict (times in ms). */
+export interface DefaultVerdictOptions {
+  baselineMs: number;
+  windowMs: number;
+  direction: Direction;
+  guards: Guards;
+  /** Minimum effect: a breach needs a point at least this many sigmas out (`detector.threshold`, 3 by default). */
+  minZ?: number;
+}
+
+/**
  * The default detector over arrays: replays the streaming detector over every sample up to `now`
  * (the same code the NAB backtest streams through) and breaches when it alarmed inside the judged
- * window (now-window, now]. Fewer than `minSamples` points before the window: inconclusive.
+ * window (now-window, now] and the episode reached the minimum effect: a point at least `minZ`
+ * sigmas out and `minRelativeChange` away from the usual level. Fewer than `minSamples` points
+ * before the window: inconclusive. The reason says it in plain words.
  */
-export function defaultVerdict(
-  s: Samples,
-  now: number,
-  o: { baselineMs: number; windowMs: number; direction: Direction; guards: Guards },
-): Verdict {
+export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions): Verdict {
   const [w0, w1] = indexRange(s, now - o.windowMs, now);
   const [b0] = indexRange(s, now - o.windowMs - o.baselineMs, now);
   if (w0 - b0 < o.guards.minSamples) {
     return { kind: 'inconclusive', rule: 'default', reason: `baseline has ${w0 - b0} samples, need ${o.guards.minSamples}` };
   }
-  const det = new StreamingDetector(defaultParams(sampleStepSeconds(s.timestamps), o.direction, o.guards));
+  const step = sampleStepSeconds(s.timestamps);
+  const det = new StreamingDetector(defaultParams(step, o.direction, o.guards));
   for (let i = b0; i < w0; i++) det.step(s.values[i]);
   // Why: quieting repeated alarms is the monitor's job across ticks (grouping, quiet period);
   // an alarm replayed inside the baseline must not mask a breach in the judged window.
   det.resetRefractory();
-  let best: ReturnType<StreamingDetector['step']> | undefined;
-  let bestValue = NaN;
+  const minZ = o.minZ ?? 3;
+  const w = judgeReplay(det, s.values, w0, w1, minZ);
+  if (!w) return { kind: 'inconclusive', rule: 'default', reason: 'no samples in the judged window' };
+  const { best, value } = w;
+  const threshold = Math.max(minZ, best.bar);
+  const numbers = { value, mean: best.mean, std: best.std, z: signedZ(value, best.mean, best.std), score: best.score, threshold };
+  const words = plainDeviation(value, best.mean, best.std, w.run * step);
+  if (w.alarmed && best.z >= minZ) {
+    return { kind: 'breach', rule: 'default', reason: `${words} (z=${fmt(numbers.z)}, beyond ${fmt(threshold)})`, ...numbers };
+  }
+  const why = w.alarmed ? `unusual for this series but below the minimum effect of z ${fmt(minZ)}` : 'within the usual range';
+  return { kind: 'pass', rule: 'default', reason: `${why}: at most ${plainEffect(value, best.mean)} (z=${fmt(numbers.z)}); usual ${fmt(best.mean)} +- ${fmt(best.std)}`, ...numbers };
+}
+
+type Step = ReturnType<StreamingDetector['step']>;
+
+/**
+ * Steps the detector through the judged window. Reports the strongest point (largest z) from the
+ * first alarm on (or of the whole window when nothing alarmed) and how many consecutive samples
+ * were at least `minZ` out up to it, or up to the window's end when the episode is still going.
+ */
+function judgeReplay(det: StreamingDetector, values: ArrayLike<number>, w0: number, w1: number, minZ: number) {
+  let best: Step | undefined;
+  let value = NaN;
   let alarmed = false;
-  let judged = 0;
+  let run = 0;
+  let bestRun = 0;
   for (let i = w0; i < w1; i++) {
-    const r = det.step(s.values[i]);
-    if (!Number.isFinite(s.values[i])) continue;
-    judged++;
+    const r = det.step(values[i]);
+    if (!Number.isFinite(values[i])) continue;
+    run = r.z >= minZ ? run + 1 : 0;
+    // Once an alarm fired, only points from it on describe the episode.
+    const fresh = r.alarm && !alarmed;
     alarmed ||= r.alarm;
-    if (!best || r.score > best.score || (r.score === best.score && r.z > best.z)) {
+    if (!best || fresh || r.z > best.z) {
       best = r;
-      bestValue = s.values[i];
+      value = values[i];
+      bestRun = run;
     }
   }
-  if (!best || judged === 0) return { kind: 'inconclusive', rule: 'default', reason: 'no samples in the judged window' };
-  const numbers = { value: bestValue, mean: best.mean, std: best.std, z: best.z, score: best.score, threshold: 1 - DEFAULT_SHAPE.tailProbability };
-  if (alarmed) {
-    return { kind: 'breach', rule: 'default', reason: `sustained deviation: z=${fmt(best.z)}, anomaly score ${fmt(best.score)}`, ...numbers };
-  }
-  return { kind: 'pass', rule: 'default', reason: `no sustained deviation (z=${fmt(best.z)}, score ${fmt(best.score)})`, ...numbers };
+  // An episode still going at the end of the window has lasted `run` samples so far.
+  return best ? { best, value, alarmed, run: Math.max(1, run > 0 && run >= bestRun ? run : bestRun) } : undefined;
+}
+
+/** The signed z of a value (the step results carry the directed one). */
+function signedZ(value: number, mean: number, std: number): number {
+  return std > 0 ? (value - mean) / std : value === mean ? 0 : value > mean ? Infinity : -Infinity;
 }

@@ -47,7 +47,7 @@ export function evaluateCheck(input: CheckInput): CheckResult {
   const base = input.baseline ?? stats.baseline;
   const anomaly: Verdict = zscore
     ? judgeWindow(s.values, end, windowEnd, base.mean, base.std, base.count, { threshold: d.threshold, direction, guards }, 'zscore')
-    : defaultVerdict(s, now, { baselineMs, windowMs, direction, guards });
+    : defaultVerdict(s, now, { baselineMs, windowMs, direction, guards, minZ: d.threshold });
   if (!wantsThreshold) return { anomaly };
   const threshold = thresholdFromMeans(stats.window, stats.dynamic, {
     static: input.static,

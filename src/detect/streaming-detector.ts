@@ -1,12 +1,15 @@
 import type { Direction } from './verdict.js';
 import { directedZ, flooredStd, zOf, type Guards } from './guards.js';
+import { RollingMoments, upperTail } from './rolling-moments.js';
+
+export { upperTail } from './rolling-moments.js';
 
 /**
  * Parameters of the default detector, in samples (the caller converts durations using the
  * series' sample spacing). One fixed configuration is used everywhere; see docs/detection.md.
  */
 export interface DefaultParams {
-  /** Trailing baseline length in samples (3 h by default). */
+  /** Trailing baseline length in samples. */
   baseline: number;
   /** Points averaged into the short-term score (the persistence requirement). */
   shortWindow: number;
@@ -14,10 +17,20 @@ export interface DefaultParams {
   scoreHistory: number;
   /** Winsorising bound: a point enters the baseline clipped to mean +- clip * sigma. */
   clip: number;
-  /** Alarm only when the short-term mean z is at least this (strong evidence in absolute terms too). */
+  /** Minimum effect: no alarm unless the short-term mean z is at least this. */
   minZ: number;
-  /** Alarm when the tail probability of the short-term score is below this. */
+  /** Minimum effect: no alarm unless the short-term mean differs from the usual level by this fraction of it. */
+  minRelativeChange: number;
+  /** Alarm only when the tail probability of the short-term score is below this (1: this gate is off). */
   tailProbability: number;
+  /**
+   * Adaptive alarm suppression: the short-term score must beat the series' own decaying record of
+   * earlier scores (outside alarmed episodes), which halves every `recordHalfLife` samples (0: off).
+   * A series that often scores high (bursty traffic) raises its own bar; a quiet one keeps it low.
+   */
+  recordHalfLife: number;
+  /** Largest score that enters the record (z units). */
+  recordCap: number;
   /** Samples after an alarm during which no new alarm is raised (one alarm per episode). */
   refractory: number;
   /** Samples per day for the seasonal comparison (0: off). */
@@ -39,67 +52,39 @@ export interface StepResult {
   /** Baseline mean and floored sigma used for this point. */
   mean: number;
   std: number;
-}
-
-/** A fixed-capacity ring buffer with running sum and sum of squares (O(1) per push). */
-class RollingMoments {
-  private readonly buf: Float64Array;
-  private head = 0;
-  count = 0;
-  private sum = 0;
-  private sumSq = 0;
-  private shift = NaN;
-  constructor(readonly capacity: number) {
-    this.buf = new Float64Array(Math.max(1, capacity));
-  }
-  push(x: number): void {
-    // Why a shift: running sums of squares of large levels (bytes/s) lose precision otherwise.
-    if (Number.isNaN(this.shift)) this.shift = x;
-    const d = x - this.shift;
-    if (this.count === this.buf.length) {
-      const old = this.buf[this.head];
-      this.sum -= old;
-      this.sumSq -= old * old;
-    } else this.count++;
-    this.buf[this.head] = d;
-    this.head = (this.head + 1) % this.buf.length;
-    this.sum += d;
-    this.sumSq += d * d;
-  }
-  mean(): number {
-    return this.count === 0 ? NaN : this.shift + this.sum / this.count;
-  }
-  std(): number {
-    if (this.count === 0) return NaN;
-    const m = this.sum / this.count;
-    return Math.sqrt(Math.max(0, this.sumSq / this.count - m * m));
-  }
+  /** Short-term mean z (the score the alarm rule judges). */
+  shortZ: number;
+  /** The record the short-term score had to beat (0 when that gate is off). */
+  bar: number;
 }
 
 /**
  * The default detector, one instance per series, fed one point at a time (each point judged only
- * against earlier points). Per point: a z-score against a winsorised trailing baseline; the
- * short-term average of those z-scores; its tail probability against the history of z-scores
- * (an anomaly-likelihood); an alarm when that probability is tiny, then silence for `refractory`
- * samples so that one episode raises one alarm.
+ * against earlier points). Per point: a z-score against a winsorised trailing baseline (and
+ * against the same time yesterday); the short-term average of those z-scores; an alarm when that
+ * average is a minimum effect in absolute terms (z and relative change), unlikely under the
+ * series' own history of scores (anomaly likelihood) and above the series' own decaying record of
+ * scores (adaptive suppression); then silence for `refractory` samples (one alarm per episode).
  */
 export class StreamingDetector {
   private readonly base: RollingMoments;
   private readonly scores: RollingMoments;
-  private readonly recent: Float64Array;
+  private readonly recentZ: Float64Array;
   private recentHead = 0;
-  private recentSum = 0;
   private recentCount = 0;
-  private shortZ = 0;
+  private recentSum = 0;
   private sinceAlarm = Infinity;
   private readonly history: Float64Array;
   private seen = 0;
+  private record = 0;
+  private readonly decay: number;
 
   constructor(readonly p: DefaultParams) {
     this.history = new Float64Array(p.seasonLag > 0 ? p.seasonLag + p.seasonSlack + 1 : 1);
     this.base = new RollingMoments(p.baseline);
     this.scores = new RollingMoments(p.scoreHistory);
-    this.recent = new Float64Array(Math.max(1, p.shortWindow));
+    this.recentZ = new Float64Array(Math.max(1, p.shortWindow));
+    this.decay = p.recordHalfLife > 0 ? Math.pow(0.5, 1 / p.recordHalfLife) : 0;
   }
 
   /** Forgets the last alarm, so the next qualifying point alarms again (used when judging a new window). */
@@ -115,7 +100,7 @@ export class StreamingDetector {
     const sigma = flooredStd(this.base.std(), mean, g);
     if (!Number.isFinite(x)) {
       this.remember(NaN);
-      return { z: 0, score: 0, alarm: false, mean, std: sigma };
+      return { z: 0, score: 0, alarm: false, mean, std: sigma, shortZ: 0, bar: this.record };
     }
     let z = 0;
     if (this.base.count >= g.minSamples) {
@@ -124,12 +109,33 @@ export class StreamingDetector {
       // Why: a daily batch job is unusual against the last hours but normal against yesterday.
       if (z > 0) z = Math.min(z, this.seasonalZ(x, sigma));
     }
-    const score = this.scoreOf(z);
-    const alarm = score >= 1 - this.p.tailProbability && this.shortZ >= this.p.minZ && this.sinceAlarm > this.p.refractory;
+    const { short, score, ready } = this.scoreOf(z);
+    const bar = this.decay > 0 ? this.record : 0;
+    const alarm = ready && this.sinceAlarm > this.p.refractory && this.effectLargeEnough(z, x, mean) &&
+      score >= 1 - this.p.tailProbability && short > bar;
     if (alarm) this.sinceAlarm = 0;
+    // Why only once the daily comparison is active: the first day's daily pattern would otherwise
+    // set a record that hides anomalies for days.
+    if (ready && (this.p.seasonLag <= 0 || this.seen >= this.p.seasonLag + this.p.seasonSlack)) this.updateRecord(short);
     this.learn(x, mean, sigma);
     this.remember(x);
-    return { z, score, alarm, mean, std: sigma };
+    return { z, score, alarm, mean, std: sigma, shortZ: short, bar };
+  }
+
+  /** The minimum absolute effect of the point: its z and its relative change, whatever the likelihood says. */
+  private effectLargeEnough(z: number, x: number, mean: number): boolean {
+    if (!(z >= this.p.minZ) || !(z > 0)) return false;
+    return Math.abs(x - mean) >= this.p.minRelativeChange * Math.abs(mean);
+  }
+
+  /**
+   * Decaying record of short-term scores, alarmed episodes included (a series that keeps alarming
+   * must raise its own bar). Entries are capped at `recordCap`, so one huge incident does not blind
+   * the detector to the next for days.
+   */
+  private updateRecord(short: number): void {
+    if (this.decay <= 0) return;
+    this.record = Math.max(this.record * this.decay, Math.min(short, this.p.recordCap));
   }
 
   /** Directed z of x against the closest value around the same time one season ago (Infinity: unknown). */
@@ -152,27 +158,25 @@ export class StreamingDetector {
     this.seen++;
   }
 
-  /** Tail probability of the short-term mean z against the z history, as 1 - p. */
-  private scoreOf(z: number): number {
-    const r = this.recent;
+  /** Short-term mean of z, and the tail probability of the short z against the z history, as 1 - p. */
+  private scoreOf(z: number): { short: number; score: number; ready: boolean } {
+    const rz = this.recentZ;
+    const h = this.recentHead;
     // Why lagged: a z leaves the short window before it joins the history, so an ongoing
     // episode never inflates the spread it is judged against.
-    if (this.recentCount === r.length) {
-      const old = r[this.recentHead];
-      this.recentSum -= old;
-      this.scores.push(old);
+    if (this.recentCount === rz.length) {
+      this.recentSum -= rz[h];
+      this.scores.push(rz[h]);
     } else this.recentCount++;
-    r[this.recentHead] = z;
-    this.recentHead = (this.recentHead + 1) % r.length;
+    rz[h] = z;
+    this.recentHead = (h + 1) % rz.length;
     this.recentSum += z;
     const short = this.recentSum / this.recentCount;
-    this.shortZ = short;
     // Why: a tail probability over a handful of scores is noise; wait for a quarter of the history.
-    const ready = this.scores.count >= Math.max(this.p.guards.minSamples, this.p.scoreHistory >> 2);
-    const m = this.scores.mean();
+    const ready = this.scores.count >= Math.max(this.p.guards.minSamples, 72);
+    if (!ready) return { short, score: 0, ready };
     const s = Math.max(this.scores.std(), 0.05);
-    if (!ready) return 0;
-    return 1 - upperTail((short - m) / s);
+    return { short, score: 1 - upperTail((short - this.scores.mean()) / s), ready };
   }
 
   /** Adds x to the baseline, winsorised so one spike does not blow up the spread. */
@@ -181,22 +185,4 @@ export class StreamingDetector {
     const ready = this.base.count >= this.p.guards.minSamples && sigma > 0;
     this.base.push(ready ? Math.min(mean + c * sigma, Math.max(mean - c * sigma, x)) : x);
   }
-}
-
-/** Upper tail of the standard normal, Q(x) = P(N(0,1) > x) (Abramowitz-Stegun 7.1.26 via erfc). */
-export function upperTail(x: number): number {
-  return 0.5 * erfc(x / Math.SQRT2);
-}
-
-function erfc(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
-        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }

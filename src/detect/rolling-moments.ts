@@ -1,0 +1,52 @@
+/** A fixed-capacity ring buffer with running sum and sum of squares (O(1) per push). */
+export class RollingMoments {
+  private readonly buf: Float64Array;
+  private head = 0;
+  count = 0;
+  private sum = 0;
+  private sumSq = 0;
+  private shift = NaN;
+  constructor(readonly capacity: number) {
+    this.buf = new Float64Array(Math.max(1, capacity));
+  }
+  push(x: number): void {
+    // Why a shift: running sums of squares of large levels (bytes/s) lose precision otherwise.
+    if (Number.isNaN(this.shift)) this.shift = x;
+    const d = x - this.shift;
+    if (this.count === this.buf.length) {
+      const old = this.buf[this.head];
+      this.sum -= old;
+      this.sumSq -= old * old;
+    } else this.count++;
+    this.buf[this.head] = d;
+    this.head = (this.head + 1) % this.buf.length;
+    this.sum += d;
+    this.sumSq += d * d;
+  }
+  mean(): number {
+    return this.count === 0 ? NaN : this.shift + this.sum / this.count;
+  }
+  std(): number {
+    if (this.count === 0) return NaN;
+    const m = this.sum / this.count;
+    return Math.sqrt(Math.max(0, this.sumSq / this.count - m * m));
+  }
+}
+
+/** Upper tail of the standard normal, Q(x) = P(N(0,1) > x) (Abramowitz-Stegun 7.1.26 via erfc). */
+export function upperTail(x: number): number {
+  return 0.5 * erfc(x / Math.SQRT2);
+}
+
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z - 1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
+        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
