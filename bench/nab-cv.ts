@@ -12,16 +12,23 @@ function arg(name: string, fallback: string): string {
   return i > 0 ? process.argv[i + 1] : fallback;
 }
 
-/** The grid: record half-life (0 = gate off), record cap, minimum relative change, likelihood gate. */
+const NAME = (c: { baselineSamples?: number; baseline?: number; shortWindowSamples?: number; shortWindow?: number; recordHalfLife: number; recordGrowth: number }) =>
+  `baseline ${c.baseline ?? c.baselineSamples}, short ${c.shortWindow ?? c.shortWindowSamples}, half-life ${c.recordHalfLife}, growth ${c.recordGrowth}`;
+
+/**
+ * The grid: baseline length, short window, record half-life (0 = gate off) and growth limit. Fixed:
+ * likelihood tail 1e-5 (1e-4 and 1e-6 lost everywhere in earlier runs), minimum relative change 10%
+ * (a requirement, not a knob), record cap 10, refractory 72, clip 3.
+ */
 export function grid(): Candidate[] {
   const out: Candidate[] = [];
-  for (const recordHalfLife of [0, 576, 1152, 2304, 4608])
-    for (const recordCap of [10, 50])
-      for (const minRelativeChange of [0, 0.1])
-        for (const tailProbability of [1e-4, 1e-5, 1e-6]) {
-          if (recordHalfLife === 0 && recordCap !== 10) continue;
-          const name = `half-life ${recordHalfLife}, cap ${recordCap}, rel ${minRelativeChange}, tail ${tailProbability}`;
-          out.push({ name, change: { recordHalfLife, recordCap, minRelativeChange, tailProbability } });
+  for (const baseline of [288, 576])
+    for (const shortWindow of [2, 3])
+      for (const recordHalfLife of [0, 2304, 4608, 9216])
+        for (const recordGrowth of [1, 1.25, 1.5]) {
+          if (recordHalfLife === 0 && recordGrowth !== 1) continue;
+          const change = { baseline, shortWindow, recordHalfLife, recordGrowth };
+          out.push({ name: NAME(change), change });
         }
   return out;
 }
@@ -31,8 +38,7 @@ function main(): void {
   const maxStress = Number(arg('--max-stress', 'Infinity'));
   const started = performance.now();
   const r = crossValidate(data, grid(), maxStress);
-  const d = DEFAULT_SHAPE;
-  const shipped = `half-life ${d.recordHalfLife}, cap ${d.recordCap}, rel ${d.minRelativeChange}, tail ${d.tailProbability}`;
+  const shipped = NAME(DEFAULT_SHAPE);
   if (process.argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify({ ...r, shipped, seconds: (performance.now() - started) / 1000 })}\n`);
     return;

@@ -72,6 +72,14 @@ export function stressSuite(seed = 1, n = 16_000): StressSeries[] {
     const g = burst-- > 0 ? gain : 1;
     return poisson(u, 2000 * daily(i, 0.6) * g * Math.exp(0.15 * gaussian(u)));
   });
+  // Rare but huge spikes (5-15x for 1-3 samples, about twice a day): z far beyond any cap.
+  let spike = 0;
+  let lift = 1;
+  make('spiky-counts (mean 30/step, 5-15x spikes twice a day)', 'count', (i) => {
+    if (spike <= 0 && u() < 2 / 288) ((spike = 1 + Math.floor(u() * 3)), (lift = 5 + 10 * u()));
+    const g = spike-- > 0 ? lift : 1;
+    return poisson(u, 30 * daily(i, 0.5) * g);
+  });
   // Student-t with 3 degrees of freedom: occasional 5-10 sigma points with no cause.
   make('heavy-tailed gauge (t3 noise)', 'gauge', () => {
     const t = gaussian(u) / Math.sqrt((gaussian(u) ** 2 + gaussian(u) ** 2 + gaussian(u) ** 2) / 3);

@@ -2,7 +2,8 @@ import type { Direction, Verdict } from './verdict.js';
 import type { Samples } from './check.js';
 import type { Guards } from './guards.js';
 import { indexRange } from './series-stats.js';
-import { StreamingDetector, type DefaultParams } from './streaming-detector.js';
+import { StreamingDetector, SCORE_WARMUP_SAMPLES, type DefaultParams } from './streaming-detector.js';
+import { DEFAULT_GUARDS } from './guards.js';
 import { fmt } from './zscore.js';
 import { plainDeviation, plainEffect } from './plain-reason.js';
 
@@ -12,8 +13,8 @@ import { plainDeviation, plainEffect } from './plain-reason.js';
  * inside the 3 h a check fetches at 15 s. Only the seasonal lag is a time (one day).
  */
 export const DEFAULT_SHAPE = {
-  baselineSamples: 288,
-  shortWindowSamples: 2,
+  baselineSamples: 576,
+  shortWindowSamples: 3,
   scoreHistorySamples: 288,
   refractorySamples: 72,
   seasonSlackSamples: 1,
@@ -21,8 +22,9 @@ export const DEFAULT_SHAPE = {
   minZ: 0,
   minRelativeChange: 0.1,
   tailProbability: 1e-5,
-  recordHalfLife: 2304,
+  recordHalfLife: 9216,
   recordCap: 10,
+  recordGrowth: 1.25,
 } as const;
 
 /** The default detector's parameters for a series sampled every `stepSeconds`. */
@@ -41,6 +43,7 @@ export function defaultParams(stepSeconds: number, direction: Direction, guards:
     tailProbability: d.tailProbability,
     recordHalfLife: d.recordHalfLife,
     recordCap: d.recordCap,
+    recordGrowth: d.recordGrowth,
     guards,
     direction,
   };
@@ -59,13 +62,16 @@ export function sampleStepSeconds(ts: ArrayLike<number>): number {
 
 /**
  * What the default detector needs from the metrics backend: raw samples (it replays its state
- * point by point; it cannot be computed from pushed-down aggregates), and at least `warmupSamples`
- * of them before the judged window to say anything (baseline plus the score history's warm-up).
- * More history only sharpens it (the daily comparison needs a day, the alarm record builds up).
+ * point by point; it cannot be computed from pushed-down aggregates such as PromQL
+ * avg/stddev_over_time), at least `warmupSamples` of them before the judged window to say anything
+ * (guards' minimum plus the score history's warm-up and the short window; fewer: inconclusive),
+ * and `fullSamples` for a full baseline. More history only sharpens it (the daily comparison needs
+ * a day of samples, the alarm record builds up over days).
  */
 export const DEFAULT_DETECTOR_HISTORY = {
   rawSamples: true,
-  warmupSamples: DEFAULT_SHAPE.baselineSamples + 72 + DEFAULT_SHAPE.shortWindowSamples,
+  warmupSamples: DEFAULT_GUARDS.minSamples + SCORE_WARMUP_SAMPLES + DEFAULT_SHAPE.shortWindowSamples,
+  fullSamples: DEFAULT_SHAPE.baselineSamples + SCORE_WARMUP_SAMPLES + DEFAULT_SHAPE.shortWindowSamples,
 } as const;
 
 /** Options of the default verdict (times in ms). */
@@ -97,6 +103,9 @@ export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions
   // Why: quieting repeated alarms is the monitor's job across ticks (grouping, quiet period);
   // an alarm replayed inside the baseline must not mask a breach in the judged window.
   det.resetRefractory();
+  if (!det.isReady()) {
+    return { kind: 'inconclusive', rule: 'default', reason: `the default detector needs ${det.samplesToReady()} more samples before the judged window` };
+  }
   const minZ = o.minZ ?? 3;
   const w = judgeReplay(det, s.values, w0, w1, minZ);
   if (!w) return { kind: 'inconclusive', rule: 'default', reason: 'no samples in the judged window' };

@@ -4,6 +4,9 @@ import { RollingMoments, upperTail } from './rolling-moments.js';
 
 export { upperTail } from './rolling-moments.js';
 
+/** z values the score history must hold before the likelihood (and any alarm) is trusted. */
+export const SCORE_WARMUP_SAMPLES = 72;
+
 /**
  * Parameters of the default detector, in samples (the caller converts durations using the
  * series' sample spacing). One fixed configuration is used everywhere; see docs/detection.md.
@@ -29,8 +32,14 @@ export interface DefaultParams {
    * A series that often scores high (bursty traffic) raises its own bar; a quiet one keeps it low.
    */
   recordHalfLife: number;
-  /** Largest score that enters the record (z units). */
+  /** Scores up to this (z units) enter the record as they are; above it the growth limit applies. */
   recordCap: number;
+  /**
+   * How much one score may raise the record, as a factor of the record (entries are capped at
+   * max(recordCap, record * recordGrowth)): a series that keeps spiking ratchets its bar up, one
+   * huge incident does not blind the detector to the next for days.
+   */
+  recordGrowth: number;
   /** Samples after an alarm during which no new alarm is raised (one alarm per episode). */
   refractory: number;
   /** Samples per day for the seasonal comparison (0: off). */
@@ -92,6 +101,17 @@ export class StreamingDetector {
     this.sinceAlarm = Infinity;
   }
 
+  /** True once the score history holds enough z values for alarms to be trusted. */
+  isReady(): boolean {
+    return this.scores.count >= Math.max(this.p.guards.minSamples, SCORE_WARMUP_SAMPLES);
+  }
+
+  /** Finite samples still needed before `isReady()` (approximate: gaps delay it). */
+  samplesToReady(): number {
+    const need = Math.max(this.p.guards.minSamples, SCORE_WARMUP_SAMPLES) - this.scores.count;
+    return need <= 0 ? 0 : need + (this.base.count < this.p.guards.minSamples ? this.p.guards.minSamples - this.base.count : 0) + this.p.shortWindow;
+  }
+
   /** Judges `x` against the earlier points, then adds it to the state. */
   step(x: number): StepResult {
     this.sinceAlarm++;
@@ -130,12 +150,12 @@ export class StreamingDetector {
 
   /**
    * Decaying record of short-term scores, alarmed episodes included (a series that keeps alarming
-   * must raise its own bar). Entries are capped at `recordCap`, so one huge incident does not blind
-   * the detector to the next for days.
+   * must raise its own bar), each limited to max(recordCap, record * recordGrowth).
    */
   private updateRecord(short: number): void {
     if (this.decay <= 0) return;
-    this.record = Math.max(this.record * this.decay, Math.min(short, this.p.recordCap));
+    const cap = Math.max(this.p.recordCap, this.record * this.p.recordGrowth);
+    this.record = Math.max(this.record * this.decay, Math.min(short, cap));
   }
 
   /** Directed z of x against the closest value around the same time one season ago (Infinity: unknown). */
@@ -173,7 +193,7 @@ export class StreamingDetector {
     this.recentSum += z;
     const short = this.recentSum / this.recentCount;
     // Why: a tail probability over a handful of scores is noise; wait for a quarter of the history.
-    const ready = this.scores.count >= Math.max(this.p.guards.minSamples, 72);
+    const ready = this.isReady();
     if (!ready) return { short, score: 0, ready };
     const s = Math.max(this.scores.std(), 0.05);
     return { short, score: 1 - upperTail((short - this.scores.mean()) / s), ready };
