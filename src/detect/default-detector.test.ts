@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateCheck } from './evaluate-check.js';
 import { StreamingDetector } from './streaming-detector.js';
-import { defaultParams } from './default-detector.js';
+import { defaultParams, DEFAULT_DETECTOR_HISTORY } from './default-detector.js';
 import { resolveGuards } from './guards.js';
 import { IncrementalCheck } from './incremental-check.js';
 
@@ -74,4 +74,13 @@ test('default: below the minimum effect nothing is a breach, however unlikely fo
   const v = check(s, 'up');
   assert.equal(v.kind, 'pass');
   assert.ok(Math.abs(v.z ?? 0) < 3);
+});
+
+test('default: before the detector is warm the verdict is inconclusive, never a pass', () => {
+  // 60 samples: enough for the guards' 20, not for the score history's warm-up.
+  const v = check(series(60, wobble));
+  assert.equal(v.kind, 'inconclusive');
+  assert.match(v.reason, /needs \d+ more samples/);
+  assert.ok(DEFAULT_DETECTOR_HISTORY.rawSamples);
+  assert.equal(check(series(DEFAULT_DETECTOR_HISTORY.warmupSamples + 25, wobble)).kind, 'pass');
 });
