@@ -13,8 +13,8 @@ import { plainDeviation, plainEffect } from './plain-reason.js';
  * inside the 3 h a check fetches at 15 s. Only the seasonal lag is a time (one day).
  */
 export const DEFAULT_SHAPE = {
-  baselineSamples: 576,
-  shortWindowSamples: 3,
+  baselineSamples: 288,
+  shortWindowSamples: 2,
   scoreHistorySamples: 288,
   refractorySamples: 72,
   seasonSlackSamples: 1,
@@ -24,7 +24,7 @@ export const DEFAULT_SHAPE = {
   tailProbability: 1e-5,
   recordHalfLife: 9216,
   recordCap: 10,
-  recordGrowth: 1.25,
+  recordGrowth: 1.5,
 } as const;
 
 /** The default detector's parameters for a series sampled every `stepSeconds`. */
@@ -114,10 +114,11 @@ export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions
   const numbers = { value, mean: best.mean, std: best.std, z: signedZ(value, best.mean, best.std), score: best.score, threshold };
   const words = plainDeviation(value, best.mean, best.std, w.run * step);
   if (w.alarmed && best.z >= minZ) {
-    return { kind: 'breach', rule: 'default', reason: `${words} (z=${fmt(numbers.z)}, beyond ${fmt(threshold)})`, ...numbers };
+    return { kind: 'breach', rule: 'default', reason: `${words} (z=${fmt(numbers.z)}, beyond ${fmt(threshold)})`, ...numbers, unusual: true };
   }
   const why = w.alarmed ? `unusual for this series but below the minimum effect of z ${fmt(minZ)}` : 'within the usual range';
-  return { kind: 'pass', rule: 'default', reason: `${why}: at most ${plainEffect(value, best.mean)} (z=${fmt(numbers.z)}); usual ${fmt(best.mean)} +- ${fmt(best.std)}`, ...numbers };
+  const reason = `${why}: at most ${plainEffect(value, best.mean)} (z=${fmt(numbers.z)}); usual ${fmt(best.mean)} +- ${fmt(best.std)}`;
+  return w.alarmed ? { kind: 'pass', rule: 'default', reason, ...numbers, unusual: true } : { kind: 'pass', rule: 'default', reason, ...numbers };
 }
 
 type Step = ReturnType<StreamingDetector['step']>;

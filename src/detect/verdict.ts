@@ -26,4 +26,10 @@ export interface Verdict {
   threshold?: number;
   /** Anomaly score in [0, 1] where the rule produces one. */
   score?: number;
+  /**
+   * The default detector alarmed in the judged window (the point is unusual for this series),
+   * whether or not it reached the minimum effect that makes a breach. Lets a caller ask "was this
+   * series doing something unusual then?" (a seasonal repeat) more loosely than "is this a breach?".
+   */
+  unusual?: boolean;
 }

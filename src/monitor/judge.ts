@@ -82,7 +82,10 @@ function repeatsSeasonally(check: CheckConfig, now: number, seasonal: { dayAgo?:
   for (const [past, offset] of pasts) {
     if (!past || past.timestamps.length === 0) continue;
     const input: CheckInput = { ...checkInput({ ...check, dynamic: 'off', static: undefined }, past, now - offset) };
-    if (evaluateCheck(input).anomaly.kind === 'breach') return true;
+    // Why `unusual`: the default verdict breaches only beyond a minimum effect; a spike that was
+    // unusual yesterday but just under that floor is still the same daily pattern.
+    const then = evaluateCheck(input).anomaly;
+    if (then.kind === 'breach' || then.unusual) return true;
   }
   return false;
 }
