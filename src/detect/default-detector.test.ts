@@ -84,3 +84,18 @@ test('default: before the detector is warm the verdict is inconclusive, never a 
   assert.ok(DEFAULT_DETECTOR_HISTORY.rawSamples);
   assert.equal(check(series(DEFAULT_DETECTOR_HISTORY.warmupSamples + 25, wobble)).kind, 'pass');
 });
+
+test('default: an alarm below the minimum effect is a pass marked unusual (what a seasonal-repeat check asks)', () => {
+  const noisy = (i: number) => 10 + (((i * 7919) % 13) - 6) / 3.6;
+  const s = series(740, (i) => noisy(i) + (i >= 734 ? 3.5 : 0));
+  const judge = (threshold: number) =>
+    evaluateCheck({ samples: s, now: s.timestamps.at(-1)!, direction: 'up', detector: { type: 'default', baseline: 10800, window: 300, threshold }, dynamic: 'off', dynamicWindowSeconds: 21600 }).anomaly;
+  const strict = judge(6);
+  assert.equal(strict.kind, 'pass');
+  assert.equal(strict.unusual, true);
+  assert.match(strict.reason, /^unusual for this series but below the minimum effect of z 6\.00/);
+  const usual = judge(4);
+  assert.equal(usual.kind, 'breach');
+  assert.equal(usual.unusual, true);
+  assert.equal(check(series(740, noisy)).unusual, undefined);
+});
