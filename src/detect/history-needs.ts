@@ -15,7 +15,8 @@ export interface HistoryNeeds {
  * The history each detector type needs. `zscore` uses its baseline only as mean, population std
  * and count (CheckInput.baseline may carry them instead of samples). The `default` detector
  * replays its streaming state over every baseline sample, so it needs the raw baseline plus the
- * window (defaultVerdict); change this together with that function.
+ * window (defaultVerdict; at least DEFAULT_DETECTOR_HISTORY.warmupSamples samples before the
+ * window, else inconclusive); change this together with that function.
  */
 export function historyNeeds(d: DetectorConfig): HistoryNeeds {
   const window = d.window * 1000;
