@@ -21,6 +21,8 @@ export interface PipelineRunnerDeps {
   gate?: boolean;
   /** With replicas: the leader's lease and fencing token, checked by the store on every state write. */
   fence?: () => Fence | undefined;
+  /** With replicas: other replicas store builds posted to them; each tick takes up the newest ones this state has not seen. */
+  sharedStore?: boolean;
 }
 
 /** Why the pipeline may be waiting, beyond its state: for `/readyz`, `/healthz` and the board. */

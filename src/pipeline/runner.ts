@@ -89,6 +89,7 @@ export class PipelineRunner implements PipelineControl {
     // While the store is down, a cheap round trip tells when it is back even if nothing waits to be written.
     if (!this.inbox.status.ok) await this.deps.store.ping().then(() => this.inbox.noteStore(undefined), (e: unknown) => this.inbox.noteStore(e));
     await this.inbox.flush();
+    if (this.deps.sharedStore) await this.recoverBuilds(20);
     return this.observe({ type: 'tick' });
   }
 
@@ -276,8 +277,8 @@ export class PipelineRunner implements PipelineControl {
   }
 
   /** Builds the store accepted but the state never saw (the process died in between, or another replica took them). */
-  private async recoverBuilds(): Promise<void> {
-    const stored = await this.deps.store.listBuilds({ limit: 200 });
+  private async recoverBuilds(limit = 200): Promise<void> {
+    const stored = await this.deps.store.listBuilds({ limit });
     for (const b of stored.reverse()) {
       if (!(await this.seen(b.id))) await this.observe({ type: 'build_received', build: { id: b.id } });
     }

@@ -1,0 +1,89 @@
+import type { Clock } from '../clock/clock.js';
+import { asReleasebotError } from '../domain/errors.js';
+import type { Fence, Store } from '../store/store.js';
+
+export interface LeaderElectorOptions {
+  store: Store;
+  /** This replica's unique id (host name and pid, say). */
+  holder: string;
+  clock: Clock;
+  /** Lease time to live; a dead leader is replaced within it. Default 15 s. */
+  ttlMs?: number;
+  /** How often to renew (or try to take) the lease. Default a third of the TTL. */
+  renewMs?: number;
+  /** Lease name. Default "pipeline". */
+  lease?: string;
+  /** Became leader: start the pipeline and monitor with this fence on every state write. */
+  onElected: (fence: Fence) => Promise<void>;
+  /** Lost (or could not renew in time) the lease: stop the pipeline and monitor at once. */
+  onDeposed: () => Promise<void>;
+  log?: (line: string) => void;
+}
+
+/**
+ * Leader election for replicas sharing one PostgreSQL store: a lease row with a fencing token
+ * (store.acquireLease). The leader renews it every `renewMs`; another replica takes it once it has
+ * expired (`ttlMs` after the last renewal), which raises the token, so every state write of the old
+ * leader (fenced with the old token) fails from then on. A leader that cannot renew before its lease
+ * would expire steps down by itself: it can no longer know that it is the leader.
+ */
+export class LeaderElector {
+  private current: Fence | undefined;
+  private renewedAt = 0;
+
+  constructor(private readonly opts: LeaderElectorOptions) {}
+
+  /** The fence while this replica leads, else undefined. */
+  fence(): Fence | undefined {
+    return this.current;
+  }
+
+  isLeader(): boolean {
+    return this.current !== undefined;
+  }
+
+  /** One round: renew or try to take the lease, and switch roles when that changed. */
+  async round(): Promise<void> {
+    const ttl = this.opts.ttlMs ?? 15_000;
+    const name = this.opts.lease ?? 'pipeline';
+    const now = this.opts.clock.now();
+    let lease;
+    try {
+      lease = await this.opts.store.acquireLease(name, this.opts.holder, ttl, now);
+    } catch (e) {
+      this.opts.log?.(`leader: cannot reach the store: ${asReleasebotError(e).message}`);
+      if (this.current && now - this.renewedAt >= ttl * 0.8) await this.stepDown('could not renew the lease before it expires');
+      return;
+    }
+    if (lease && !this.current) {
+      this.current = { lease: name, holder: this.opts.holder, token: lease.token };
+      this.renewedAt = now;
+      this.opts.log?.(`leader: ${this.opts.holder} leads (token ${lease.token})`);
+      await this.opts.onElected(this.current);
+    } else if (lease && this.current) {
+      this.renewedAt = now;
+      if (lease.token !== this.current.token) await this.stepDown('the lease token moved');
+    } else if (!lease && this.current) {
+      await this.stepDown('another replica holds the lease');
+    }
+  }
+
+  /** Rounds until `signal` aborts; gives the lease up on the way out so another replica need not wait. */
+  async run(signal: AbortSignal): Promise<void> {
+    const renew = this.opts.renewMs ?? (this.opts.ttlMs ?? 15_000) / 3;
+    while (!signal.aborted) {
+      await this.round();
+      await this.opts.clock.sleep(renew);
+    }
+    if (this.current) {
+      await this.stepDown('shutting down');
+      await this.opts.store.releaseLease(this.opts.lease ?? 'pipeline', this.opts.holder).catch(() => undefined);
+    }
+  }
+
+  private async stepDown(why: string): Promise<void> {
+    this.opts.log?.(`leader: ${this.opts.holder} steps down (${why})`);
+    this.current = undefined;
+    await this.opts.onDeposed();
+  }
+}
