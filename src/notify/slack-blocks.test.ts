@@ -60,3 +60,18 @@ test('DM final lines say why', () => {
   assert.match(renderDmStep(build(), 'rolled_back', 'canary', 'error_rate z=13.8 in canary'), /rolled back at canary: error_rate z=13.8/);
   assert.match(renderDmStep(build(), 'reached_production', 'prod-100'), /reached 100% of production/);
 });
+
+test('rollback and stop buttons carry a plain-text confirmation dialog within Slack limits', () => {
+  const long = 'b'.repeat(150);
+  const m = renderEventMessage(event([signal('error_rate', 1)], { buildId: long }));
+  const actions = m.blocks.find((b) => b.type === 'actions') as unknown as { elements: Array<{ action_id: string; confirm?: Record<string, { type: string; text: string }> }> };
+  const byId = new Map(actions.elements.map((e) => [e.action_id, e]));
+  for (const id of ['releasebot_rollback', 'releasebot_pause']) {
+    const c = byId.get(id)?.confirm;
+    assert.ok(c, `${id} asks first`);
+    assert.equal('type' in c, false, 'a composition object, not a block');
+    for (const part of ['title', 'text', 'confirm', 'deny']) assert.equal(c[part].type, 'plain_text', `${id} ${part}`);
+    assert.ok(c.title.text.length <= 100 && c.text.text.length <= 300 && c.confirm.text.length <= 30);
+  }
+  assert.equal(byId.get('releasebot_resume')?.confirm, undefined, 'resuming needs no dialog');
+});

@@ -115,19 +115,23 @@ function headline(e: DeployEvent): string {
   return `${statusCircle(e)} ${SEVERITY_EMOJI[e.severity]} Build ${e.buildId} at ${e.stage}: ${state} (confidence ${e.confidence})`;
 }
 
-/** A Block Kit confirmation dialog: Slack asks before it sends the click (as the web UI does). */
-function confirmDialog(title: string, text: string, yes: string): Block {
+/**
+ * A Block Kit confirmation dialog: Slack asks before it sends the click (as the web UI does).
+ * Every part is plain text (Slack's current reference allows nothing else), within Slack's limits.
+ */
+function confirmDialog(title: string, text: string, yes: string): Record<string, unknown> {
+  const cut = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+  // No `type` field: a confirmation dialog is a composition object, not a block.
   return {
-    type: 'confirm',
-    title: { type: 'plain_text', text: title },
-    text: { type: 'mrkdwn', text },
+    title: { type: 'plain_text', text: cut(title, 100) },
+    text: { type: 'plain_text', text: cut(text, 300) },
     confirm: { type: 'plain_text', text: yes },
     deny: { type: 'plain_text', text: 'Cancel' },
     style: 'danger',
-  } as Block;
+  };
 }
 
-function button(text: string, kind: SlackActionKind, value: ActionValue, style?: 'primary' | 'danger', confirm?: Block): Block {
+function button(text: string, kind: SlackActionKind, value: ActionValue, style?: 'primary' | 'danger', confirm?: Record<string, unknown>): Block {
   return {
     type: 'button',
     text: { type: 'plain_text', text, emoji: true },
@@ -147,7 +151,7 @@ export function eventButtons(e: DeployEvent, ctx?: EventMessageContext): Block |
   const show = buttonsFor(e, ctx);
   const elements: Block[] = [];
   if (show.rollback) {
-    elements.push(button('Roll back now', 'rollback', v, 'danger', confirmDialog(`Roll back ${e.buildId}?`, `Every stage running build *${e.buildId}* (or a newer build) goes back to its last good build, and the pipeline holds.`, 'Roll back')));
+    elements.push(button('Roll back now', 'rollback', v, 'danger', confirmDialog(`Roll back ${e.buildId}?`, `Every stage running build ${e.buildId} (or a newer build) goes back to its last good build, and the pipeline holds.`, 'Roll back')));
   }
   if (show.pause) elements.push(button('Pause pipeline', 'pause', v, undefined, confirmDialog('Stop deploys?', 'No new deploy step starts until someone presses Resume.', 'Stop deploys')));
   if (show.resume) elements.push(button('Resume', 'resume', v, 'primary'));
