@@ -31,8 +31,8 @@ const STEP_MS = 15_000;
 const HISTORY_MS = 210 * 60_000; // 3 h baseline + 5 min window + the ticks, with margin
 const log = (line: string) => console.error(line);
 
-interface BotTick { ms: number; fetchMs: number; judgeMs: number; bytes: number; series: number; breaches: number }
-interface BotResult { mode: string; detector: string; coldStart: BotTick; steady: BotTick[]; held: { series: number; samples: number; bytes: number }; maxRssMB: number; rssMB: number; peakHeapMB: number }
+interface BotTick { ms: number; fetchMs: number; judgeMs: number; cpuMs: number; bytes: number; series: number; pushedDown: boolean; breaches: number }
+interface BotResult { mode: string; detector: string; coldStart: BotTick; rawReadyMs: number; steady: BotTick[]; held: { series: number; samples: number; bytes: number }; maxRssMB: number; rssMB: number; peakHeapMB: number }
 
 /** Runs one bot process against `server`; resolves to its JSON line. */
 function runBot(server: BenchServer, mode: string): Promise<BotResult> {
@@ -67,6 +67,9 @@ function summarize(backend: string, r: BotResult) {
     series: r.coldStart.series,
     coldStartMs: Math.round(r.coldStart.ms),
     coldStartBytes: r.coldStart.bytes,
+    coldStartPushedDown: r.coldStart.pushedDown,
+    rawWindowReadyMs: r.mode === 'raw' ? r.rawReadyMs : undefined,
+    steadyCpuMsMedian: Math.round(quantile(r.steady.map((t) => t.cpuMs), 0.5)),
     steadyTickMs: { median: Math.round(quantile(steadyMs, 0.5)), min: Math.round(Math.min(...steadyMs)), max: Math.round(Math.max(...steadyMs)) },
     steadyFetchMsMedian: Math.round(quantile(r.steady.map((t) => t.fetchMs), 0.5)),
     steadyJudgeMsMedian: Math.round(quantile(r.steady.map((t) => t.judgeMs), 0.5)),
@@ -91,7 +94,7 @@ for (const backend of BACKENDS) {
       for (const mode of MODES) {
         const r = summarize(backend, await runBot(server, mode));
         results.push(r);
-        log(`${backend} ${mode}: cold ${r.coldStartMs} ms, steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}], RSS ${r.maxRssMB} MB, held ${r.held.samples} samples`);
+        log(`${backend} ${mode}: cold ${r.coldStartMs} ms (raw ready ${r.rawWindowReadyMs ?? '-'} ms), steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}], RSS ${r.maxRssMB} MB, held ${r.held.samples} samples`);
       }
     }
   } finally {
@@ -101,4 +104,4 @@ for (const backend of BACKENDS) {
 
 const report = { series: SERIES, stepS: STEP_MS / 1000, baseline: '3h', window: '5m', tickS: 30, ticks: TICKS, detector: DETECTOR, historyGeneratedMs: servers, runs: results };
 if (JSON_OUT) console.log(JSON.stringify(report, null, 2));
-else for (const r of results) console.log(`${r.backend.padEnd(17)} ${r.mode.padEnd(9)} series ${r.series}  cold ${(r.coldStartMs / 1000).toFixed(1)} s  steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}]  RSS ${r.maxRssMB} MB  held ${(r.held.bytes / 2 ** 20).toFixed(1)} MB`);
+else for (const r of results) console.log(`${r.backend.padEnd(17)} ${r.mode.padEnd(9)} series ${r.series}  cold ${(r.coldStartMs / 1000).toFixed(1)} s  raw ready ${r.rawWindowReadyMs === undefined ? '-' : (r.rawWindowReadyMs / 1000).toFixed(1) + ' s'}  steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}]  RSS ${r.maxRssMB} MB  held ${(r.held.bytes / 2 ** 20).toFixed(1)} MB`);

@@ -75,6 +75,7 @@ export class Monitor implements ChartProvider {
   private readonly warming = new Map<string, Promise<CheckFetch>>();
   private readonly gates: GateKeeper;
   private readonly tickTiming: TickTiming;
+  private readonly ready = new Set<string>();
   private loaded = false;
 
   constructor(private readonly deps: MonitorDeps) {
@@ -183,7 +184,7 @@ export class Monitor implements ChartProvider {
 
   /** Every check's series; `fresh` reads the current windows from the backend now (the promotion gate). */
   private async fetchAll(now: number, fresh: boolean): Promise<Map<string, CheckFetch>> {
-    const ctx = { fetcher: this.fetcher, cache: this.cache, planner: this.planner, modes: this.modes, warming: this.warming, source: this.deps.source, clock: this.deps.clock };
+    const ctx = { fetcher: this.fetcher, cache: this.cache, planner: this.planner, modes: this.modes, warming: this.warming, ready: this.ready, source: this.deps.source, clock: this.deps.clock };
     const fetched = await fetchChecksForTick(ctx, this.deps.config.checks, now, { stepMs: this.deps.stepMs ?? DEFAULT_STEP_MS, waitMs: this.deps.config.monitor.tick * 1000, fresh });
     for (const [name, f] of fetched) if (!f.ok) this.log(`monitor: check ${name}: ${f.error.message}`);
     return fetched;

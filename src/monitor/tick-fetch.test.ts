@@ -45,7 +45,7 @@ test('auto mode pushes down from the configured series count, only for detectors
 
 function context(clock: ManualClock, source: MetricsSource, mode: 'auto' | FetchMode = 'raw'): TickFetchContext {
   const cache = new WindowCache({ source, stepMs: 15_000 });
-  return { fetcher: cache, cache, planner: new FetchModePlanner({ mode, pushdownAtSeries: 1 }, source), source, clock, modes: new Map(), warming: new Map() };
+  return { fetcher: cache, cache, planner: new FetchModePlanner({ mode, pushdownAtSeries: 1 }, source), source, clock, modes: new Map(), warming: new Map(), ready: new Set() };
 }
 
 test('a check whose first fill outlasts the tick is reported warming up (no data) while the ready ones are judged', async () => {
@@ -78,6 +78,37 @@ test('a check whose first fill outlasts the tick is reported warming up (no data
   await new Promise((r) => setTimeout(r, 50));
   const done = await fetchChecksForTick(ctx, [robust], clock.now(), { stepMs: 15_000, waitMs: 30_000 });
   assert.ok(done.get('latency')!.ok, 'filled: judged from the next tick on');
+});
+
+test('a z-score check is judged from pushed-down baselines while its raw window fills, then from the cache', async () => {
+  const clock = new ManualClock(NOW);
+  const sim = new SimulatedSource({ fleet: new SimulatedFleet({ seed: 4, clock }), clock });
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r));
+  const backend: MetricsSource = {
+    isOnline: sim.isOnline.bind(sim),
+    async queryRange(q, a, b, s) {
+      // The long fill waits; the judged window alone (5 min) does not.
+      if (b - a > 10 * 60_000) await gate;
+      return sim.queryRange(q, a, b, s);
+    },
+    async query(q, at) {
+      // Stands in for the server's *_over_time: the same value for every series of the check.
+      const stat = q.startsWith('avg_over_time') ? 0.5 : q.startsWith('stddev_over_time') ? 0.1 : q.startsWith('count_over_time') ? 720 : undefined;
+      if (stat === undefined) return sim.query(q, at);
+      return (await sim.queryRange('http_errors_rate', at, at, 15_000)).map((s) => ({ labels: s.labels, timestamp: at, value: stat }));
+    },
+  };
+  const ctx = context(clock, backend);
+  const first = (await fetchChecksForTick(ctx, [zscore], clock.now(), { stepMs: 15_000, waitMs: 30_000 })).get('errors')!;
+  assert.ok(first.ok && first.data.baselines, 'judged from pushed-down baselines');
+  assert.ok(first.data.current.length > 0 && first.data.current.every((s) => s.timestamps.length <= 21), 'only the judged window raw');
+  assert.equal(ctx.ready.has('errors'), false);
+  release();
+  await ctx.warming.get('errors');
+  await clock.advance(30_000);
+  const later = (await fetchChecksForTick(ctx, [zscore], clock.now(), { stepMs: 15_000, waitMs: 30_000 })).get('errors')!;
+  assert.ok(later.ok && !later.data.baselines && later.data.current[0].timestamps.length > 700, 'raw 3 h window from the cache');
 });
 
 test('/metrics shows series, samples and bytes held and the fetch mode per check, and bytes fetched', async () => {
