@@ -24,7 +24,8 @@ const tickMs = Number(arg('tick', '30')) * 1000;
 const mode = arg('mode', 'raw') as FetchMode;
 const check = checkSchema.parse({ name: 'requests', query: arg('query', 'http_requests_rate'), detector: { type: arg('detector', 'zscore') } });
 
-const source = new PrometheusSource({ url, timeoutMs: 300_000, retries: 0 });
+// Retries as a deployment would configure them: VictoriaMetrics answers 503 when its query queue is full.
+const source = new PrometheusSource({ url, timeoutMs: 300_000, retries: 3, backoffMs: 500 });
 const cache = new WindowCache({ source, stepMs: 15_000, fillConcurrency: Number(arg('concurrency', '3')), fillChunkMs: Number(arg('chunk-min', '30')) * 60_000 });
 
 const ctx: TickFetchContext = {

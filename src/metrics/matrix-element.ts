@@ -17,6 +17,12 @@ const COMMA = 0x2c;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
+/** Reusable point arrays: the result is a view of them, valid until the next call. */
+export interface ElementScratch {
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
 const PREFIX = Buffer.from('{"metric":');
 const VALUES = Buffer.from(',"values":[');
 
@@ -28,15 +34,16 @@ const VALUES = Buffer.from(',"values":[');
  * times the cost of finding the element. Returns undefined for any other layout (other key order,
  * whitespace, exponents in times), for which the caller falls back to JSON.parse.
  */
-export function readMatrixElement(b: Buffer): MatrixElement | undefined {
+export function readMatrixElement(b: Buffer, scratch?: ElementScratch): MatrixElement | undefined {
   if (b.length < PREFIX.length + 2 || b.compare(PREFIX, 0, PREFIX.length, 0, PREFIX.length) !== 0) return undefined;
   const metricEnd = flatObjectEnd(b, PREFIX.length);
   if (metricEnd < 0 || b.compare(VALUES, 0, VALUES.length, metricEnd, metricEnd + VALUES.length) !== 0) return undefined;
   const metric = JSON.parse(b.toString('utf8', PREFIX.length, metricEnd)) as Labels;
   let p = metricEnd + VALUES.length;
-  let cap = Math.max(16, (b.length - p) >> 4);
-  let ts: Float64Array = new Float64Array(cap);
-  let vs: Float64Array = new Float64Array(cap);
+  const need = Math.max(16, (b.length - p) >> 4);
+  let ts: Float64Array = scratch && scratch.ts.length >= need ? scratch.ts : new Float64Array(need);
+  let vs: Float64Array = scratch && scratch.vs.length >= need ? scratch.vs : new Float64Array(need);
+  let cap = Math.min(ts.length, vs.length);
   let n = 0;
   if (b[p] === CLOSE_ARR) return { metric, timestamps: ts.subarray(0, 0), values: vs.subarray(0, 0) };
   for (;;) {
@@ -77,6 +84,10 @@ export function readMatrixElement(b: Buffer): MatrixElement | undefined {
     const next = b[p++];
     if (next === CLOSE_ARR) break;
     if (next !== COMMA) return undefined;
+  }
+  if (scratch) {
+    scratch.ts = ts;
+    scratch.vs = vs;
   }
   return { metric, timestamps: ts.subarray(0, n), values: vs.subarray(0, n) };
 }

@@ -1,7 +1,10 @@
 import type { Labels } from '../domain/events.js';
-import { readMatrixElement, sampleValue } from './matrix-element.js';
+import { readMatrixElement, sampleValue, type ElementScratch } from './matrix-element.js';
 
-/** Receives one series of a matrix result as soon as it has been read. The arrays are the caller's to keep. */
+/**
+ * Receives one series of a matrix result as soon as it has been read. The arrays may be reused
+ * for the next series: copy what must outlive the call.
+ */
 export type MatrixSink = (labels: Labels, timestamps: Float64Array, values: Float64Array) => void;
 
 /** The response without its result array (status, resultType, error, warnings), and what was streamed. */
@@ -45,7 +48,10 @@ export class MatrixStreamParser {
   private inData = false;
   private inResult = false;
   private resultType?: string;
-  private elementParts: Uint8Array[] = [];
+  /** Bytes of an element that spans chunks, gathered in one reused buffer (no allocation per element). */
+  private carry: Buffer = Buffer.allocUnsafe(1 << 16);
+  private carryLen = 0;
+  private readonly scratch: ElementScratch = { ts: new Float64Array(1024), vs: new Float64Array(1024) };
   private elementStart = -1;
   private envelope: string[] = [];
   private series = 0;
@@ -114,11 +120,15 @@ export class MatrixStreamParser {
 
   private closeElement(chunk: Uint8Array, endExclusive: number): void {
     const tail = chunk.subarray(Math.max(this.elementStart, 0), endExclusive);
-    const bytes = this.elementParts.length > 0 ? Buffer.concat([...this.elementParts, tail]) : Buffer.from(tail.buffer, tail.byteOffset, tail.length);
-    this.elementParts = [];
+    let bytes: Buffer;
+    if (this.carryLen > 0) {
+      this.append(tail);
+      bytes = this.carry.subarray(0, this.carryLen);
+      this.carryLen = 0;
+    } else bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.length);
     this.elementStart = -1;
     if (this.resultType !== undefined && this.resultType !== 'matrix') return;
-    const fast = readMatrixElement(bytes);
+    const fast = readMatrixElement(bytes, this.scratch);
     if (fast) {
       this.series++;
       this.samples += fast.values.length;
@@ -147,13 +157,21 @@ export class MatrixStreamParser {
     this.sink(e.metric, ts, vs);
   }
 
+  private append(bytes: Uint8Array): void {
+    if (this.carryLen + bytes.length > this.carry.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.carry.length * 2, this.carryLen + bytes.length));
+      this.carry.copy(bigger, 0, 0, this.carryLen);
+      this.carry = bigger;
+    }
+    this.carry.set(bytes, this.carryLen);
+    this.carryLen += bytes.length;
+  }
+
   /** Keeps the unfinished string or element of this chunk for the next one (the chunk buffer may be reused). */
   private carryOver(chunk: Uint8Array): void {
     if (this.inResult && this.elementStart >= 0) {
-      this.elementParts.push(chunk.slice(this.elementStart));
+      this.append(chunk.subarray(this.elementStart));
       this.elementStart = 0;
-    } else if (this.elementParts.length > 0 && this.elementStart < 0) {
-      this.elementParts = [];
     }
     if (this.inString && this.stringStart >= 0) {
       this.stringParts.push(chunk.slice(this.stringStart));

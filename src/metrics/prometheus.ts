@@ -59,7 +59,7 @@ export class PrometheusSource implements MetricsSource {
 
   async queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<Series[]> {
     let out: Series[] = [];
-    await this.queryRangeStream(query, startMs, endMs, stepMs, (labels, timestamps, values) => out.push({ labels, timestamps, values }), () => (out = []));
+    await this.queryRangeStream(query, startMs, endMs, stepMs, (labels, timestamps, values) => out.push({ labels, timestamps: timestamps.slice(), values: values.slice() }), () => (out = []));
     return out;
   }
 
