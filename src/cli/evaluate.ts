@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { ManualClock, SystemClock } from '../clock/clock.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError, formatProblem, loadConfig } from '../config/load.js';
-import { ReleasebotError } from '../domain/errors.js';
 import type { Labels } from '../domain/events.js';
 import type { Verdict, VerdictKind } from '../detect/verdict.js';
 import { createMetricsSource } from '../metrics/create-source.js';
@@ -11,6 +10,9 @@ import { DEFAULT_STEP_MS, directFetcher, fetchCheck, labelsKey } from '../monito
 import { judgeSeries, seasonalIndex, type SeriesJudgement } from '../monitor/judge.js';
 import { matchesScope, parseScopeSpec, type ScopeSpec } from '../monitor/scope.js';
 import { EXIT_CONFIG_INVALID } from './check-config.js';
+import { parseAt } from './parse-at.js';
+
+export { parseAt };
 
 /** One series in `releasebot evaluate --json`. Numbers are null when the rule produced none. */
 export interface EvaluatedSeries {
@@ -71,13 +73,6 @@ export async function evaluateChecks(config: Config, source: MetricsSource, at: 
   return { at: new Date(at).toISOString(), checks };
 }
 
-/** Parses `--at`: an ISO-8601 time or epoch milliseconds. */
-export function parseAt(text: string): number {
-  const t = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(t)) throw new ReleasebotError('BAD_REQUEST', `--at "${text}": use an ISO-8601 time (2026-01-02T14:00:00Z) or epoch milliseconds`);
-  return t;
-}
-
 const f = (x: number | null, d = 3) => (x === null ? '-' : Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(d));
 
 /** The human-readable table. */
@@ -100,7 +95,7 @@ export function registerEvaluate(program: Command): void {
     .command('evaluate')
     .description('run one tick of every check at a time (default now) and print per series the numbers, threshold, verdict and scope')
     .requiredOption('--config <file>', 'releasebot.yaml')
-    .option('--at <time>', 'ISO-8601 time or epoch ms (default: now)')
+    .option('--at <time>', 'ISO-8601 time with a zone, epoch seconds or epoch ms (default: now)')
     .option('--scope <labels>', 'the deploy scope, e.g. tier=canary,az=az1 (az may repeat)')
     .option('--json', 'print one JSON object')
     .action(async (opts: { config: string; at?: string; scope?: string; json?: boolean }) => {
