@@ -5,6 +5,7 @@ import { ConfigError, formatProblem, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { formatPath, lineOf } from '../config/yaml-locate.js';
 import { startupProblems, type CheckProblem } from './config-checks.js';
+import { configWarnings } from '../config/warnings.js';
 import { tryDependencies } from './connect-checks.js';
 import { EXIT } from './exit.js';
 
@@ -48,7 +49,7 @@ export async function checkConfig(file: string, opts: { connect: boolean; env?: 
     if (!(err instanceof ConfigError)) throw err;
     return { lines: err.problems.map((p) => formatProblem(file, p)), exitCode: EXIT.config };
   }
-  const problems = startupProblems(config, env);
+  const problems = [...startupProblems(config, env), ...configWarnings(config)];
   const lines = locate(file, problems);
   if (problems.some((p) => !p.warning)) return { lines, exitCode: EXIT.config };
   if (opts.connect) {

@@ -35,13 +35,24 @@ test('evaluate: one JSON object with every series, scope marks and numbers; a ba
   const hit = inScope.find((s) => s.labels.environment === 'commercial')!;
   assert.equal(hit.verdict, 'breach');
   assert.equal(typeof hit.value, 'number');
-  assert.ok(Object.keys(hit).join(',') === 'labels,inScope,verdict,value,mean,std,z,threshold,reason');
+  assert.ok(Object.keys(hit).join(',') === 'labels,inScope,verdict,value,mean,std,z,threshold,rules,reason');
+  // Every rule shows the threshold in force in its own unit: a z for the anomaly rule, a level for the seasonal one.
+  for (const s of errors.series) {
+    assert.deepEqual(s.rules.map((r) => `${r.rule}/${r.unit}`), ['default/z', 'seasonal/value']);
+    assert.equal(s.rules[0].threshold, 3, 'the z the monitor counts from, not the detector score');
+    if (s.rules[1].verdict !== 'inconclusive') assert.equal(typeof s.rules[1].threshold, 'number');
+  }
+  const seasonal = hit.rules[1];
+  assert.equal(seasonal.threshold, 50, 'max(static 50, level + margin): the static limit is in force at 0.24 errors/s');
+  assert.equal(seasonal.verdict, 'pass');
   const quiet = errors.series.find((s) => !s.inScope && s.labels.tier === 'production')!;
   assert.notEqual(quiet.verdict, 'breach');
   const broken = out.checks.find((c) => c.name === 'broken')!;
   assert.deepEqual(broken.series, []);
   assert.match(broken.error!, /QUERY_FAILED/);
   assert.match(formatEvaluate(out), /check errors\n {2}out /);
+  assert.match(formatEvaluate(out), /thresholds: default \|z\|>=3\.00, seasonal at \d/);
+  assert.doesNotMatch(formatEvaluate(out), /threshold=1\.00/);
 });
 
 test('evaluate: backend down is an error per check, never a pass', async () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ManualClock, SystemClock } from '../clock/clock.js';
-import type { Config } from '../config/schema.js';
+import type { CheckConfig, Config } from '../config/schema.js';
 import { ConfigError, formatProblem, loadConfig } from '../config/load.js';
 import type { Labels } from '../domain/events.js';
 import type { Verdict, VerdictKind } from '../detect/verdict.js';
@@ -8,11 +8,22 @@ import { createMetricsSource } from '../metrics/create-source.js';
 import type { MetricsSource } from '../metrics/source.js';
 import { DEFAULT_STEP_MS, directFetcher, fetchCheck, labelsKey } from '../monitor/fetch.js';
 import { judgeSeries, seasonalIndex, type SeriesJudgement } from '../monitor/judge.js';
+import { countsAsAnomaly } from '../monitor/deploy-signals.js';
 import { matchesScope, parseScopeSpec, type ScopeSpec } from '../monitor/scope.js';
 import { EXIT_CONFIG_INVALID } from './check-config.js';
 import { parseAt } from './parse-at.js';
 
 export { parseAt };
+
+/** One rule's verdict on a series, with the threshold in force in the rule's own unit. */
+export interface EvaluatedRule {
+  rule: Verdict['rule'];
+  verdict: VerdictKind;
+  /** z for the anomaly rules (zscore, default), the metric's unit for static/dynamic/seasonal. */
+  unit: 'z' | 'value';
+  /** The threshold in force; null only when the rule could not judge (no history, no data). */
+  threshold: number | null;
+}
 
 /** One series in `releasebot evaluate --json`. Numbers are null when the rule produced none. */
 export interface EvaluatedSeries {
@@ -23,7 +34,10 @@ export interface EvaluatedSeries {
   mean: number | null;
   std: number | null;
   z: number | null;
+  /** The threshold in force of the deciding rule (in its unit, see `rules`). */
   threshold: number | null;
+  /** Every rule of the check with its own threshold in force (the anomaly rule first). */
+  rules: EvaluatedRule[];
   reason: string;
 }
 
@@ -36,17 +50,33 @@ const RANK: Record<VerdictKind, number> = { breach: 3, error: 2, inconclusive: 1
 const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
 
 /** The verdict that decides a series (breach > error > inconclusive > pass; the anomaly rule wins ties). */
-function primary(j: SeriesJudgement): Verdict {
-  if (!j.threshold) return j.anomaly;
-  return RANK[j.threshold.kind] > RANK[j.anomaly.kind] ? j.threshold : j.anomaly;
+function primary(anomaly: Verdict, threshold: Verdict | undefined): Verdict {
+  if (!threshold) return anomaly;
+  return RANK[threshold.kind] > RANK[anomaly.kind] ? threshold : anomaly;
 }
 
-function toSeries(j: SeriesJudgement, inScope: boolean): EvaluatedSeries {
-  const v = primary(j);
-  const parts = [`${j.anomaly.rule}: ${j.anomaly.kind}, ${j.anomaly.reason}`];
+/**
+ * The anomaly verdict as the monitor counts it, with the z threshold in force: a default-detector
+ * alarm counts only at |z| >= `detector.threshold` (deploy-signals.ts), so a smaller one is shown as
+ * a pass that says so, and its threshold is that z, never the detector's internal score.
+ */
+function countedAnomaly(check: CheckConfig, v: Verdict): Verdict {
+  const z = check.detector.threshold;
+  if (v.kind === 'breach' && !countsAsAnomaly(check, v)) {
+    return { ...v, kind: 'pass', threshold: z, reason: `${v.reason} (|z| below ${z}: not counted)` };
+  }
+  return { ...v, threshold: z };
+}
+
+function toSeries(check: CheckConfig, j: SeriesJudgement, inScope: boolean): EvaluatedSeries {
+  const anomaly = countedAnomaly(check, j.anomaly);
+  const v = primary(anomaly, j.threshold);
+  const parts = [`${anomaly.rule}: ${anomaly.kind}, ${anomaly.reason}`];
   if (j.threshold) parts.push(`${j.threshold.rule}: ${j.threshold.kind}, ${j.threshold.reason}`);
   if (j.seasonalRepeat) parts.push('the anomaly repeats at this time 1 d or 7 d ago (seasonal: the monitor ignores it)');
-  return { labels: j.labels, inScope, verdict: v.kind, value: num(v.value), mean: num(v.mean), std: num(v.std), z: num(v.z), threshold: num(v.threshold), reason: parts.join('; ') };
+  const rules: EvaluatedRule[] = [{ rule: anomaly.rule, verdict: anomaly.kind, unit: 'z', threshold: num(anomaly.threshold) }];
+  if (j.threshold) rules.push({ rule: j.threshold.rule, verdict: j.threshold.kind, unit: 'value', threshold: num(j.threshold.threshold) });
+  return { labels: j.labels, inScope, verdict: v.kind, value: num(v.value), mean: num(v.mean), std: num(v.std), z: num(v.z), threshold: num(v.threshold), rules, reason: parts.join('; ') };
 }
 
 /**
@@ -66,7 +96,7 @@ export async function evaluateChecks(config: Config, source: MetricsSource, at: 
     const series = f.data.current.map((s) => {
       const k = labelsKey(s.labels);
       const j = judgeSeries(check, s, at, { dayAgo: idx.dayAgo.get(k), weekAgo: idx.weekAgo.get(k) }, { seasonalReplay: true });
-      return toSeries(j, scope ? matchesScope(s.labels, scope, config.scopeLabels) : true);
+      return toSeries(check, j, scope ? matchesScope(s.labels, scope, config.scopeLabels) : true);
     });
     checks.push({ name: check.name, series, ...(series.length === 0 ? { error: 'no data: the query returned no series' } : {}) });
   }
@@ -82,7 +112,8 @@ export function formatEvaluate(out: EvaluateOutput): string {
     lines.push('', `check ${c.name}${c.error ? `  (${c.error})` : ''}`);
     for (const s of c.series) {
       const labels = Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(',');
-      lines.push(`  ${s.inScope ? 'IN ' : 'out'} ${s.verdict.padEnd(12)} value=${f(s.value)} mean=${f(s.mean)} std=${f(s.std)} z=${f(s.z)} threshold=${f(s.threshold)}  {${labels}}`);
+      const th = s.rules.map((r) => `${r.rule} ${r.unit === 'z' ? '|z|>=' : 'at '}${f(r.threshold)}`).join(', ');
+      lines.push(`  ${s.inScope ? 'IN ' : 'out'} ${s.verdict.padEnd(12)} value=${f(s.value)} mean=${f(s.mean)} std=${f(s.std)} z=${f(s.z)} thresholds: ${th}  {${labels}}`);
       lines.push(`      ${s.reason}`);
     }
   }

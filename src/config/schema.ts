@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cidrProblem } from './cidr.js';
 import { linkTemplateProblems } from './link-template.js';
+import { DEFAULT_MARGIN } from '../detect/threshold.js';
 
 /** A duration: a number of seconds, or a string like "90s", "10m", "3h", "1d". Parsed to seconds. */
 export const duration = z.union([z.number().nonnegative(), z.string()]).transform((v, ctx) => {
@@ -121,6 +122,13 @@ export const checkSchema = z.strictObject({
   /** Dynamic threshold: max(static, average over the window); `seasonal` averages today, 1 day and 7 days ago. */
   dynamic: z.enum(['off', 'dynamic', 'seasonal']).default('off'),
   dynamicWindow: duration.default(6 * 3600),
+  /**
+   * How far beyond the dynamic/seasonal level the window's average must lie to breach: the larger of
+   * `relative` x |level| and `sigmas` x the series' std over the detector baseline (defaults: detect/threshold.ts).
+   */
+  margin: z
+    .strictObject({ relative: z.number().nonnegative().default(DEFAULT_MARGIN.relative), sigmas: z.number().nonnegative().default(DEFAULT_MARGIN.sigmas) })
+    .default({}),
   /** Link templates with `{{var}}` placeholders (see link-template.ts). */
   links: z.strictObject({ graph: linkTemplate.optional(), logs: linkTemplate.optional() }).default({}),
 });

@@ -1,5 +1,6 @@
 import type { Direction, Verdict } from './verdict.js';
 import type { DetectorConfig } from '../config/schema.js';
+import type { SeasonalPast, ThresholdMargin } from './threshold.js';
 
 /** Samples of one series: parallel arrays, times in ms, ascending. NaN marks a missing value. */
 export interface Samples {
@@ -26,8 +27,13 @@ export interface CheckInput {
    * population standard deviation. Ignored by the default detector (src/detect/history-needs.ts).
    */
   baseline?: { mean: number; std: number; count: number };
-  /** For seasonal thresholds: the same window one day and seven days earlier (timestamps as they were). */
-  seasonal?: { dayAgo?: Samples; weekAgo?: Samples };
+  /**
+   * For seasonal thresholds: the same history window one day and seven days earlier, and optionally
+   * the judged window then (timestamps as they were).
+   */
+  seasonal?: SeasonalPast;
+  /** Margin beyond the dynamic/seasonal level before a breach (default `DEFAULT_MARGIN`). */
+  margin?: ThresholdMargin;
 }
 
 /** The verdicts for one series: the anomaly rule and (when configured) the threshold rule. */

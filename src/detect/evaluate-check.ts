@@ -1,7 +1,7 @@
 import type { CheckInput, CheckResult } from './check.js';
 import type { Verdict } from './verdict.js';
 import { resolveGuards } from './guards.js';
-import { lowerBound, validateSamples } from './series-stats.js';
+import { lowerBound, statsOf, validateSamples } from './series-stats.js';
 import { judgeWindow } from './zscore.js';
 import { thresholdFromMeans } from './threshold.js';
 import { defaultVerdict } from './default-detector.js';
@@ -49,6 +49,8 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     ? judgeWindow(s.values, end, windowEnd, base.mean, base.std, base.count, { threshold: d.threshold, direction, guards }, 'zscore')
     : defaultVerdict(s, now, { baselineMs, windowMs, direction, guards, minZ: d.threshold });
   if (!wantsThreshold) return { anomaly };
+  // The margin's noise scale: the std over the baseline window (free from the pass for zscore).
+  const noiseStd = !dynamic ? undefined : zscore ? stats.baseline.std : statsOf(s.values, lowerBound(ts, now - windowMs - baselineMs + 1e-9), end).std;
   const threshold = thresholdFromMeans(stats.window, stats.dynamic, {
     static: input.static,
     mode: input.dynamic,
@@ -57,6 +59,8 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     direction,
     minSamples: guards.minSamples,
     seasonal: input.seasonal,
+    ...(input.margin ? { margin: input.margin } : {}),
+    ...(noiseStd !== undefined ? { noiseStd } : {}),
   });
   return { anomaly, threshold };
 }

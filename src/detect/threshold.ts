@@ -1,40 +1,79 @@
 import type { Direction, Verdict } from './verdict.js';
 import type { Samples } from './check.js';
-import { rangeMean } from './series-stats.js';
+import { rangeMean, rangeStats } from './series-stats.js';
 import { fmt } from './zscore.js';
 import { periodMean } from './period-mean.js';
+
+/**
+ * How far beyond the dynamic or seasonal level a window's average must lie to breach: the larger of
+ * `relative` x |level| and `sigmas` x the standard deviation of the series over the baseline window.
+ */
+export interface ThresholdMargin {
+  relative: number;
+  sigmas: number;
+}
+
+/**
+ * Default margin: 50% of the level or 3 baseline sigmas, whichever is larger. Chosen on a realistic
+ * multi-day fleet (daily cycle of +-35%, weekend dip, a daily spike, Poisson noise at low volume):
+ * healthy series breach well under 1% of the time with it (bench/threshold-margin-bench.ts, and the
+ * real-Prometheus test in test/threshold-margin-prometheus.test.ts), while a bad change that doubles
+ * a metric still breaches. docs/detection.md has the figures.
+ */
+export const DEFAULT_MARGIN: ThresholdMargin = { relative: 0.5, sigmas: 3 };
+
+/** The past windows a seasonal threshold reads (timestamps as they were). */
+export interface SeasonalPast {
+  /** The history window one day and seven days earlier (averaged into the level). */
+  dayAgo?: Samples;
+  weekAgo?: Samples;
+  /**
+   * The judged window one day and seven days earlier. When given, how far that window stood beyond
+   * its own history average (the daily spike) widens the margin: the season expects it.
+   */
+  dayAgoWindow?: Samples;
+  weekAgoWindow?: Samples;
+}
 
 /** Parameters of the threshold rules (times in ms). */
 export interface ThresholdParams {
   /** Static level, if configured. */
   static?: number;
   mode: 'off' | 'dynamic' | 'seasonal';
-  /** Length of the judged window: its average is compared with the level. */
+  /** Length of the judged window: its average is compared with the threshold. */
   windowMs: number;
   /** Length of the history averaged by the dynamic threshold. */
   dynamicWindowMs: number;
   direction: Direction;
   /** Minimum finite samples in the judged window / averaged history. */
   minSamples: number;
-  seasonal?: { dayAgo?: Samples; weekAgo?: Samples };
+  seasonal?: SeasonalPast;
+  /** Margin beyond the dynamic/seasonal level (default `DEFAULT_MARGIN`). */
+  margin?: ThresholdMargin;
+  /** Standard deviation of the series over the baseline window (for `margin.sigmas`); NaN or absent: not used. */
+  noiseStd?: number;
 }
 
 /**
  * Static, dynamic and seasonal threshold rule.
- * - static: the level is the configured value;
- * - dynamic: max(static, average over (now-window-dynamic, now-window]) (min(...) for direction `down`);
- * - seasonal: as dynamic, but the average is the mean of the averages of today's history and of every
- *   sample given for one day and seven days ago (each period weighs the same).
+ * - static: the threshold is the configured value;
+ * - dynamic: level = average over (now-window-dynamic, now-window]; threshold = max(static, level + margin)
+ *   (min(static, level - margin) for direction `down`);
+ * - seasonal: as dynamic, but the level is the mean of the averages of today's history and of the
+ *   same history one day and seven days ago (each period weighs the same); and when the past judged
+ *   windows are given, the margin is at least how far they stood beyond their own history (the
+ *   smaller of the two, so one bad day a day ago does not excuse today).
  * The judged value is the average of the judged window (now-window, now], so one noisy scrape does
- * not breach a level. Thresholds are levels: direction `down` breaches below the level, `up` and
- * `both` above it (a single level has no sensible two-sided meaning).
+ * not breach. Thresholds are levels: direction `down` breaches below, `up` and `both` above.
+ * `noiseStd` here is the std of the baseline (now-window-baselineMs, now-window] when `baselineMs` is given.
  */
-export function thresholdVerdict(s: Samples, now: number, p: ThresholdParams): Verdict {
+export function thresholdVerdict(s: Samples, now: number, p: ThresholdParams & { baselineMs?: number }): Verdict {
   const judged = rangeMean(s, now - p.windowMs, now);
   const end = now - p.windowMs;
   // Why only when dynamic: the static rule needs no history, so do not read it.
   const history = p.mode === 'off' ? { count: 0, mean: NaN } : rangeMean(s, end - p.dynamicWindowMs, end);
-  return thresholdFromMeans(judged, history, p);
+  const noiseStd = p.noiseStd ?? (p.baselineMs !== undefined && p.mode !== 'off' ? rangeStats(s, end - p.baselineMs, end).std : undefined);
+  return thresholdFromMeans(judged, history, { ...p, noiseStd });
 }
 
 /** Count and mean of the finite values of a range. */
@@ -54,42 +93,79 @@ export function thresholdFromMeans(judged: RangeMean, history: RangeMean, p: Thr
   const level = levelOf(history, p);
   if (level.kind === 'none') return { kind: 'inconclusive', rule, reason: level.reason, value: judged.mean };
   const down = p.direction === 'down';
-  const breach = down ? judged.mean < level.level : judged.mean > level.level;
   const value = judged.mean;
+  const breach = down ? value < level.threshold : value > level.threshold;
   const cmp = down ? 'below' : 'above';
-  // Numbers spelled out rather than spread (cheaper; same keys in the same order).
-  if (breach) return { kind: 'breach', rule, reason: `average ${fmt(value)} ${cmp} ${level.what} ${fmt(level.level)}`, value, mean: level.average, threshold: level.level };
-  return { kind: 'pass', rule, reason: `average ${fmt(value)} not ${cmp} ${level.what} ${fmt(level.level)}`, value, mean: level.average, threshold: level.level };
+  const reason = `average ${fmt(value)} ${breach ? '' : 'not '}${cmp} ${level.what}`;
+  const v: Verdict = { kind: breach ? 'breach' : 'pass', rule, reason, value, threshold: level.threshold };
+  if (level.average !== undefined) v.mean = level.average;
+  if (p.noiseStd !== undefined && Number.isFinite(p.noiseStd) && p.mode !== 'off') v.std = p.noiseStd;
+  return v;
 }
 
-type Level = { kind: 'level'; level: number; average?: number; what: string } | { kind: 'none'; reason: string };
+type Level = { kind: 'level'; threshold: number; average?: number; what: string } | { kind: 'none'; reason: string };
 
-/** The level in force, or why there is none. */
+/** The threshold in force (with a description of how it was made), or why there is none. */
 function levelOf(today: RangeMean, p: ThresholdParams): Level {
   if (p.mode === 'off') {
     if (p.static === undefined) return { kind: 'none', reason: 'no static threshold configured' };
-    return { kind: 'level', level: p.static, what: 'static threshold' };
+    return { kind: 'level', threshold: p.static, what: `static threshold ${fmt(p.static)}` };
   }
   if (today.count < p.minSamples) {
     return { kind: 'none', reason: `history has ${today.count} samples, need ${p.minSamples}` };
   }
-  let average = today.mean;
-  if (p.mode === 'seasonal') {
-    let sum = today.mean;
-    let periods = 1;
-    for (const past of [p.seasonal?.dayAgo, p.seasonal?.weekAgo]) {
-      if (!past) continue;
-      // Why: all samples given for a past period are its window (the caller fetched that range).
-      const st = periodMean(past.values, past.timestamps.length);
-      if (st.count > 0) {
-        sum += st.mean;
-        periods++;
-      }
-    }
-    average = sum / periods;
+  const average = p.mode === 'seasonal' ? seasonalAverage(today.mean, p.seasonal) : today.mean;
+  const m = p.margin ?? DEFAULT_MARGIN;
+  const noise = p.noiseStd !== undefined && Number.isFinite(p.noiseStd) ? m.sigmas * p.noiseStd : 0;
+  const relative = m.relative * Math.abs(average);
+  let margin = Math.max(relative, noise);
+  let why = noise > relative ? `${m.sigmas} sigma` : `${Math.round(100 * m.relative)}%`;
+  const expected = p.mode === 'seasonal' ? seasonalExcursion(p) : undefined;
+  if (expected !== undefined && expected > margin) {
+    margin = expected;
+    why = 'as the same window 1 d / 7 d ago stood out';
   }
-  if (p.static === undefined) return { kind: 'level', level: average, average, what: `${p.mode} average` };
   const down = p.direction === 'down';
-  const level = down ? Math.min(p.static, average) : Math.max(p.static, average);
-  return { kind: 'level', level, average, what: `${p.mode} threshold` };
+  const moved = down ? average - margin : average + margin;
+  const bySt = p.static !== undefined && (down ? p.static < moved : p.static > moved);
+  const threshold = bySt ? (p.static as number) : moved;
+  const made = `${p.mode} level ${fmt(average)} ${down ? '-' : '+'} margin ${fmt(margin)} (${why})`;
+  const what = bySt ? `static threshold ${fmt(threshold)} (above ${made})` : `${p.mode} threshold ${fmt(threshold)} = ${made}`;
+  return { kind: 'level', threshold, average, what };
+}
+
+/** Mean of today's history average and the averages of the past history windows given. */
+function seasonalAverage(today: number, past: SeasonalPast | undefined): number {
+  let sum = today;
+  let periods = 1;
+  for (const s of [past?.dayAgo, past?.weekAgo]) {
+    if (!s) continue;
+    // Why: all samples given for a past period are its window (the caller fetched that range).
+    const st = periodMean(s.values, s.timestamps.length);
+    if (st.count > 0) {
+      sum += st.mean;
+      periods++;
+    }
+  }
+  return sum / periods;
+}
+
+/**
+ * How far (in the bad direction) the past judged windows stood beyond their own history averages:
+ * the smaller over the periods that have both, so a bad hour a day ago alone does not widen today's
+ * margin. Undefined without any such period.
+ */
+function seasonalExcursion(p: ThresholdParams): number | undefined {
+  const s = p.seasonal;
+  if (!s) return undefined;
+  let out: number | undefined;
+  for (const [hist, win] of [[s.dayAgo, s.dayAgoWindow], [s.weekAgo, s.weekAgoWindow]] as const) {
+    if (!hist || !win) continue;
+    const h = periodMean(hist.values, hist.timestamps.length);
+    const w = periodMean(win.values, win.timestamps.length);
+    if (h.count < p.minSamples || w.count === 0) continue;
+    const d = p.direction === 'down' ? h.mean - w.mean : w.mean - h.mean;
+    out = out === undefined ? d : Math.min(out, d);
+  }
+  return out;
 }

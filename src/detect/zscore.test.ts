@@ -83,13 +83,14 @@ test('static, dynamic and seasonal thresholds', () => {
   assert.equal(st.kind, 'breach');
   assert.equal(st.rule, 'static');
   assert.equal(evaluateCheck(input(v, { static: 60 })).threshold!.kind, 'pass');
-  // dynamic: max(static 5, average 10) = 10
-  const dy = evaluateCheck(input([...Array(20).fill(10), 12, 12, 12], { static: 5, dynamic: 'dynamic' })).threshold!;
+  // dynamic without a margin: max(static 5, average 10) = 10 (threshold.test.ts covers the margin)
+  const none = { relative: 0, sigmas: 0 };
+  const dy = evaluateCheck(input([...Array(20).fill(10), 12, 12, 12], { static: 5, dynamic: 'dynamic', margin: none })).threshold!;
   assert.equal(dy.threshold, 10);
   assert.equal(dy.kind, 'breach');
   // seasonal: mean(10, 20, 30) = 20, so 12 passes
   const ago = (x: number) => ({ timestamps: [1, 2], values: [x, x] });
-  const se = evaluateCheck(input([...Array(20).fill(10), 12, 12, 12], { static: 5, dynamic: 'seasonal', seasonal: { dayAgo: ago(20), weekAgo: ago(30) } })).threshold!;
+  const se = evaluateCheck(input([...Array(20).fill(10), 12, 12, 12], { static: 5, dynamic: 'seasonal', margin: none, seasonal: { dayAgo: ago(20), weekAgo: ago(30) } })).threshold!;
   assert.equal(se.threshold, 20);
   assert.equal(se.kind, 'pass');
   assert.equal(evaluateCheck(input(v, { static: 60, direction: 'down' })).threshold!.kind, 'breach');

@@ -62,6 +62,7 @@ export function checkInput(check: CheckConfig, samples: Samples, now: number, se
     detector: check.detector,
     dynamic: check.dynamic,
     dynamicWindowSeconds: check.dynamicWindow,
+    margin: check.margin,
   };
   if (check.static !== undefined) input.static = check.static;
   if (check.dynamic === 'seasonal' && seasonal) {
@@ -69,8 +70,15 @@ export function checkInput(check: CheckConfig, samples: Samples, now: number, se
     const end = now - check.detector.window * 1000;
     const start = end - check.dynamicWindow * 1000;
     const past: NonNullable<CheckInput['seasonal']> = {};
-    if (seasonal.dayAgo) past.dayAgo = sliceSamples(seasonal.dayAgo, start - DAY_MS, end - DAY_MS);
-    if (seasonal.weekAgo) past.weekAgo = sliceSamples(seasonal.weekAgo, start - 7 * DAY_MS, end - 7 * DAY_MS);
+    // ... and the judged window then: how far it stood out is the season's expected excursion.
+    if (seasonal.dayAgo) {
+      past.dayAgo = sliceSamples(seasonal.dayAgo, start - DAY_MS, end - DAY_MS);
+      past.dayAgoWindow = sliceSamples(seasonal.dayAgo, end - DAY_MS, now - DAY_MS);
+    }
+    if (seasonal.weekAgo) {
+      past.weekAgo = sliceSamples(seasonal.weekAgo, start - 7 * DAY_MS, end - 7 * DAY_MS);
+      past.weekAgoWindow = sliceSamples(seasonal.weekAgo, end - 7 * DAY_MS, now - 7 * DAY_MS);
+    }
     input.seasonal = past;
   }
   return input;
