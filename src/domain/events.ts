@@ -23,7 +23,7 @@ export interface Signal {
    * The same check's reference series at `at` (out of scope and not running the deploying build):
    * how many gave a conclusive verdict and how many of those breached the same rule. Drives confidence.
    */
-  reference?: { series: number; breaching: number };
+  reference?: { series: number; breaching: number; thin?: boolean };
 }
 
 /** Signals from one deploy grouped over time, with severity and confidence. */

@@ -32,7 +32,7 @@ export interface CheckAssessment {
   /** `anomaly`: a z-score / default-detector breach; `threshold`: a static/dynamic/seasonal level breach. */
   kind: 'anomaly' | 'threshold';
   inScopeBreaching: number;
-  reference?: { series: number; breaching: number };
+  reference?: { series: number; breaching: number; thin?: boolean };
   confidence: CheckConfidence;
   maxAbsZ?: number;
   zThreshold?: number;
@@ -59,7 +59,10 @@ export function severityRank(s: Severity): number {
 }
 
 /** Confidence that the deploy caused a check's breach, from the check's reference series. */
-export function checkConfidence(reference: { series: number; breaching: number } | undefined): CheckConfidence {
+export function checkConfidence(reference: { series: number; breaching: number; thin?: boolean } | undefined): CheckConfidence {
+  // Why low: a thin group (too few series that could show the effect, e.g. two tiny staging AZs
+  // for a production deploy) staying normal proves nothing, and calling that "high" blamed the spike.
+  if (reference?.thin) return 'low';
   // No comparison group (the whole fleet runs the change, or series carry no scope labels): cannot tell.
   if (!reference || reference.series === 0) return 'unknown';
   const share = reference.breaching / reference.series;
@@ -106,7 +109,7 @@ export function severityOf(anomalyChecks: number, confidence: Confidence, large:
 }
 
 function summarizeCheck(c: CheckAssessment): string {
-  const ref = c.reference ? `reference ${c.reference.breaching}/${c.reference.series} breaching` : 'no reference series';
+  const ref = c.reference ? `reference ${c.reference.breaching}/${c.reference.series} breaching${c.reference.thin ? ' (thin)' : ''}` : 'no reference series';
   const z = c.maxAbsZ !== undefined ? `, max |z| ${c.maxAbsZ.toFixed(1)}` : '';
   return `${c.check} (${c.kind}: ${c.inScopeBreaching} in-scope series${z}; ${ref}; ${c.confidence})`;
 }

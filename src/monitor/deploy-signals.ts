@@ -9,6 +9,9 @@ import { baselineOf, labelsKey } from './fetch.js';
 import { judgeSeries, seasonalIndex, type SeriesJudgement } from './judge.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
 import { NOISE_SHARE } from './assess.js';
+import { countReference, directedZ as directed, disownInScope, relativeEffect, spanMean, REFERENCE_MEAN_Z } from './blame.js';
+
+export { REFERENCE_MEAN_Z };
 
 /** A deploy in progress with the moment it reached its stage. */
 export interface TrackedDeploy extends DeployScope {
@@ -23,6 +26,8 @@ export interface DeployCheckOutcome {
   missing?: string;
   /** Anomaly breaches dropped because they repeat at the same time a day or a week ago. */
   seasonalRepeats: number;
+  /** Anomaly breaches dropped as not the deploy's doing (already there before it, the season, a restart: blame.ts). */
+  notTheDeploy?: number;
   /** Anomaly breaches were found but the seasonal windows were not fetched: fetch them and judge again. */
   needsSeasonal?: boolean;
   inScope: number;
@@ -31,7 +36,7 @@ export interface DeployCheckOutcome {
   maxAbsZ?: number;
 }
 
-type Counts = { series: number; breaching: number };
+type Counts = { series: number; breaching: number; thin?: boolean };
 
 /**
  * An anomaly breach that counts for deploy judgement. The default detector alarms on how unusual
@@ -42,40 +47,6 @@ export function countsAsAnomaly(check: CheckConfig, v: Verdict): boolean {
   if (v.kind !== 'breach') return false;
   if (v.rule !== 'default') return true;
   return v.z !== undefined && Math.abs(v.z) >= check.detector.threshold;
-}
-
-/** A reference series deviates when the average of its span is this many sigmas out in the check's direction. */
-export const REFERENCE_MEAN_Z = 2;
-
-/** Average of the finite values with from < t <= to, and how many there were. */
-function spanMean(series: Series, from: number, to: number): { mean: number; n: number } {
-  let sum = 0;
-  let n = 0;
-  for (let i = series.timestamps.length - 1; i >= 0 && series.timestamps[i] > from; i--) {
-    const x = series.values[i];
-    if (series.timestamps[i] <= to && Number.isFinite(x)) {
-      sum += x;
-      n++;
-    }
-  }
-  return { mean: n > 0 ? sum / n : NaN, n };
-}
-
-function directed(check: CheckConfig, z: number): number {
-  return check.direction === 'up' ? z : check.direction === 'down' ? -z : Math.abs(z);
-}
-
-/**
- * Whether a reference series deviates over (from, now]: the average of that span against its own
- * baseline mean and sigma, in the check's direction. Not its detector's alarm: the default detector
- * alarms at the onset of an episode only, and an incident that began before the deploy is still
- * everywhere; and an average, so one noisy scrape in a small reference group does not look like one.
- */
-function deviation(check: CheckConfig, series: Series, v: Verdict, from: number, now: number): Verdict {
-  if ((v.kind !== 'pass' && v.kind !== 'breach') || v.mean === undefined || !(v.std !== undefined && v.std > 0)) return v;
-  const m = spanMean(series, from, now);
-  if (m.n === 0) return { ...v, kind: 'inconclusive' };
-  return { ...v, kind: directed(check, (m.mean - v.mean) / v.std) >= REFERENCE_MEAN_Z ? 'breach' : 'pass' };
 }
 
 /** Post-deploy points needed before their average alone can breach (1 minute at 15 s). */
@@ -268,14 +239,19 @@ export function deployCheckOutcome(
   const shifted = applyShifts(judged, inScope, from, now);
   const zs = inScope.map((s) => Math.abs(s.j.anomaly.z ?? NaN)).filter(Number.isFinite);
   if (zs.length > 0) out.maxAbsZ = Math.max(...zs);
-  const anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
-  const together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
+  let anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
+  let together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
   // Breaches are checked against the same time a day and a week earlier: fetch those windows first.
   if ((shifted || together) && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
+  // Blame only what the deploy changed (blame.ts): not what was there before it, the season or a restart.
+  out.notTheDeploy = disownInScope(check, inScope, (k) => judged.seasonalOf(k), (v) => countsAsAnomaly(check, v), deploy.deployAt, now);
+  anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
+  together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
   const breaching = inScope.some((s) => s.j.anomaly.kind === 'breach' || s.j.threshold?.kind === 'breach');
   // Reference verdicts matter only for confidence, i.e. only when something in scope breaches.
   const reference = breaching ? referenceSeries.map(({ key, series }) => ({ series, j: judged.get(key, series) })) : [];
-  const refAnomaly = countRef(check, reference.map((r) => ({ ...r.j, anomaly: deviation(check, r.series, r.j.anomaly, from, now) })), (j) => j.anomaly);
+  const effect = relativeEffect(anomalous.map((s) => s.j.anomaly), anomalous.map((s) => spanMean(s.series, from, now).mean));
+  const refAnomaly = countReference(check, reference.map((r) => ({ series: r.series, anomaly: r.j.anomaly })), effect, (v) => comparable(check, v), from, now);
   const refThreshold = countRef(check, reference.map((r) => r.j), (j) => j.threshold);
   // Why only when the reference moves too: the daily spike is everywhere; a bad build deployed at
   // the time a bad build ran yesterday is not, and must not pass as "the season".

@@ -54,6 +54,30 @@ export class DeploymentHistory {
     this.record(cell, at, next);
   }
 
+  /** When the builds on `cell` last changed at or before `t` (-Infinity: never). */
+  lastChangeAt(cell: FleetCell, t: number): number {
+    const changes = this.byCell.get(cellKey(cell));
+    if (changes) for (let i = changes.length - 1; i >= 0; i--) if (changes[i].at <= t) return changes[i].at;
+    return -Infinity;
+  }
+
+  /** The latest change on `cell` at or before `t`: when, and the share of the cell that changed build. */
+  lastChange(cell: FleetCell, t: number): { at: number; moved: number } | undefined {
+    const changes = this.byCell.get(cellKey(cell));
+    if (!changes) return undefined;
+    const norm = (s: BuildShares): BuildShares => (Object.keys(s).length === 0 ? { [BASELINE_BUILD]: 1 } : s);
+    for (let i = changes.length - 1; i >= 0; i--) {
+      if (changes[i].at > t) continue;
+      const before = norm(i > 0 ? changes[i - 1].shares : {});
+      const after = norm(changes[i].shares);
+      // Half the total variation between the two share maps: the share that now runs another build.
+      let moved = 0;
+      for (const b of new Set([...Object.keys(before), ...Object.keys(after)])) moved += Math.abs((after[b] ?? 0) - (before[b] ?? 0));
+      return { at: changes[i].at, moved: Math.min(1, moved / 2) };
+    }
+    return undefined;
+  }
+
   private record(cell: FleetCell, at: number, shares: BuildShares): void {
     const key = cellKey(cell);
     const changes = this.byCell.get(key) ?? [];

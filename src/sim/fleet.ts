@@ -4,6 +4,8 @@ import { ReleasebotError } from '../domain/errors.js';
 import { DeploymentHistory, type BuildShares } from './deployments.js';
 import { hashString, normal, poisson } from './noise.js';
 import { DAILY_SPIKE, dailyLoad, spikeLevel } from './seasonality.js';
+import { FleetSituations } from './situations.js';
+import { lingeringShare } from './linger.js';
 import {
   AZ_FACTOR, BASE_ERROR_RATIO, ENVIRONMENT_FACTOR, FLEET_AZS, FLEET_ENVIRONMENTS, FLEET_METRICS, FLEET_TIERS,
   SAMPLE_INTERVAL_MS, TIER_JOB_FAILURES, TIER_LATENCY_MS, TIER_TRAFFIC, allCells,
@@ -36,6 +38,8 @@ export interface BadBuildEffect {
   /** Defaults to `['http_errors_rate']`. */
   metrics?: FleetMetric[];
   factor: number;
+  /** The symptoms fade over this long after the build leaves a cell (default 0: they end at once). */
+  lingerMs?: number;
 }
 
 /** An outside incident: every matching series is multiplied by `factor` during [start, end). */
@@ -66,12 +70,15 @@ export interface FleetOptions {
 export class SimulatedFleet {
   readonly seed: number;
   readonly cells: readonly FleetCell[];
+  /** Traffic trends and restart dips (situations.ts); none by default. */
+  readonly situations = new FleetSituations();
   private readonly clock: Clock;
   private readonly deployments = new DeploymentHistory();
   private readonly badBuilds = new Map<string, Required<BadBuildEffect>>();
   private readonly incidents: FleetIncident[] = [];
   private readonly seriesHash = new Map<string, number>();
   private readonly silencers: Array<(cell: FleetCell, t: number) => boolean> = [];
+  private maxLingerMs = 0;
 
   constructor(opts: FleetOptions = {}) {
     this.seed = opts.seed ?? 1;
@@ -102,7 +109,8 @@ export class SimulatedFleet {
    */
   markBadBuild(buildId: string, effect: BadBuildEffect): void {
     if (!(effect.factor > 0)) throw new ReleasebotError('BAD_REQUEST', `markBadBuild(${buildId}): factor must be > 0, got ${effect.factor}`);
-    this.badBuilds.set(buildId, { metrics: effect.metrics ?? ['http_errors_rate'], factor: effect.factor });
+    this.badBuilds.set(buildId, { metrics: effect.metrics ?? ['http_errors_rate'], factor: effect.factor, lingerMs: effect.lingerMs ?? 0 });
+    this.maxLingerMs = Math.max(this.maxLingerMs, effect.lingerMs ?? 0);
   }
 
   /** Add an outside incident (not caused by any deploy). */
@@ -135,7 +143,7 @@ export class SimulatedFleet {
     const slot = Math.floor(t / SAMPLE_INTERVAL_MS);
     const ts = slot * SAMPLE_INTERVAL_MS;
     const h = this.hashOf(key);
-    const effect = this.effectFactor(key, ts);
+    const effect = this.effectFactor(key, ts) * this.situations.restartFactor(key, ts, this.deployments);
     const traffic = this.expectedTraffic(key, ts);
     switch (key.metric) {
       case 'http_requests_rate':
@@ -161,7 +169,7 @@ export class SimulatedFleet {
 
   private expectedTraffic(key: FleetSeriesKey, t: number): number {
     const spike = 1 + (DAILY_SPIKE.traffic - 1) * spikeLevel(t);
-    return this.trafficScale(key) * dailyLoad(t) * spike;
+    return this.trafficScale(key) * dailyLoad(t) * spike * this.situations.trafficFactor(key, t);
   }
 
   private trafficScale(c: FleetCell): number {
@@ -173,9 +181,15 @@ export class SimulatedFleet {
     let f = 1;
     if (this.badBuilds.size > 0) {
       const shares = this.deployments.sharesAt(key, t);
-      for (const [build, share] of Object.entries(shares)) {
+      // Why lingering: a rolled-back build's symptoms fade over a rate window, not at once. Only a
+      // cell whose builds changed within the longest linger needs the (costlier) look back.
+      const recent = this.maxLingerMs > 0 && this.deployments.lastChangeAt(key, t) > t - this.maxLingerMs;
+      const builds = recent ? this.badBuilds.keys() : Object.keys(shares);
+      for (const build of builds) {
         const bad = this.badBuilds.get(build);
-        if (bad && bad.metrics.includes(key.metric)) f *= 1 + (bad.factor - 1) * share;
+        if (!bad || !bad.metrics.includes(key.metric)) continue;
+        const share = recent ? lingeringShare(this.deployments, key, build, t, bad.lingerMs) : shares[build];
+        if (share) f *= 1 + (bad.factor - 1) * share;
       }
     }
     for (const inc of this.incidents) {
