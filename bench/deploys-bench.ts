@@ -9,6 +9,7 @@ import { SimRig } from '../src/monitor/sim-rig.js';
 import type { BadBuildEffect } from '../src/sim/fleet.js';
 import type { Severity } from '../src/domain/events.js';
 import { severityRank } from '../src/monitor/assess.js';
+import { installSituations, THIN_REFERENCE_FLEET, THIN_REFERENCE_STAGES } from './deploy-situations.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -50,7 +51,12 @@ const wall0 = Date.now();
 // `--rollback blue,fire` runs a variant policy (rollback still needs high confidence).
 const rollbackArg = process.argv.indexOf('--rollback');
 const policy = rollbackArg >= 0 ? { rollback: process.argv[rollbackArg + 1].split(',') as Severity[] } : {};
-const rig = await SimRig.create({ start, seed, config: { policy } });
+// `--situations` adds issue 10's situations (bench/deploy-situations.ts) on a fleet without `gov`.
+const withSituations = process.argv.includes('--situations');
+const thin = withSituations ? { fleet: THIN_REFERENCE_FLEET, config: { policy, pipeline: { tick: '5s', stages: THIN_REFERENCE_STAGES } } } : {};
+const rig = await SimRig.create({ start, seed, config: { policy }, ...thin });
+// Their own random stream, so the builds, bad changes and incidents above stay the same with or without them.
+const situations = withSituations ? installSituations(rig, rng(seed * 31 + 7), start, end) : undefined;
 
 // The script: builds every 20-40 min, 10% of them carrying a bad change; one outside incident a day.
 const arrivals: Array<{ at: number; id: string; bad: boolean }> = [];
@@ -93,8 +99,22 @@ async function onCall(): Promise<void> {
   stoppedSince = null;
 }
 
+/** Each monitor tick: the on-call person, then the situations' revert builds (they carry no rolled-back change). */
+async function onTick(): Promise<void> {
+  await onCall();
+  for (const id of situations?.onTick() ?? []) {
+    for (const c of changes) {
+      if (c.closed || [...c.builds].some((b) => rig.steps.some((s) => s.request.kind === 'rollback' && s.request.buildId === b))) continue;
+      c.builds.add(id);
+      rig.fleet.markBadBuild(id, c.effect);
+    }
+    buildsSeen.push(id);
+    await rig.submit(id);
+  }
+}
+
 for (const a of arrivals) {
-  await rig.advanceTo(a.at, onCall);
+  await rig.advanceTo(a.at, onTick);
   // Builds arriving while a bad change is live contain it (one main branch); later ones carry its revert.
   for (const c of changes) {
     if (c.closed) continue;
@@ -104,7 +124,7 @@ for (const a of arrivals) {
   }
   const live = changes.filter((c) => !c.closed);
   if (a.bad) {
-    const effect: BadBuildEffect = { metrics: ['http_errors_rate', 'http_latency_p95_ms'], factor: 3 + 5 * rand() };
+    const effect: BadBuildEffect = { metrics: ['http_errors_rate', 'http_latency_p95_ms'], factor: 3 + 5 * rand(), ...situations?.badEffect };
     live.push({ first: a.id, effect, builds: new Set(), closed: false });
     changes.push(live[live.length - 1]);
   }
@@ -115,7 +135,7 @@ for (const a of arrivals) {
   buildsSeen.push(a.id);
   await rig.submit(a.id);
 }
-await rig.advanceTo(end, onCall);
+await rig.advanceTo(end, onTick);
 
 // Judge the outcome from the steps that took effect on the fleet and the pipeline's final state.
 const state = rig.runner.snapshot();
@@ -139,6 +159,13 @@ const minutes = results.filter((r) => r.rolledBack && r.minutes !== null).map((r
 const median = minutes.length ? minutes[Math.floor((minutes.length - 1) / 2)] : null;
 const events = await rig.store.listEvents({ limit: 100_000 });
 const bySeverity = Object.fromEntries((['white', 'blue', 'red', 'siren', 'fire'] as Severity[]).map((s) => [s, events.filter((e) => e.severity === s).length]));
+/** Good builds rolled back, stopped or held by a red (or worse) event, with the situations in force then. */
+function mistakes(tagsAt: (t: number) => string[]) {
+  const wrong = new Set([...goodStopped, ...events.filter((e) => !badIds.has(e.buildId) && severityRank(e.severity) >= severityRank('red') && e.confidence !== 'low').map((e) => e.buildId)]);
+  return events
+    .filter((e) => wrong.has(e.buildId) && severityRank(e.severity) >= severityRank('blue'))
+    .map((e) => ({ build: e.buildId, stage: e.stage, at: new Date(e.openedAt).toISOString().slice(5, 16), severity: e.severity, confidence: e.confidence, action: e.action, tags: tagsAt(e.openedAt), summary: e.summary.slice(0, 200) }));
+}
 const report = {
   seed,
   days,
@@ -161,6 +188,7 @@ const report = {
   outsideIncidents: incidents,
   events: bySeverity,
   lowConfidenceEvents: events.filter((e) => e.confidence === 'low').length,
+  situations: situations ? { ...situations.counts, mistakes: mistakes(situations.tagsAt) } : undefined,
   wallSeconds: Number(((Date.now() - wall0) / 1000).toFixed(1)),
   bad: results,
 };

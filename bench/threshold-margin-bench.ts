@@ -26,16 +26,17 @@ if ('skip' in server) {
 try {
   // The last 36 h: seven days of history before every moment, so the seasonal rule has both pasts.
   const at = spreadMoments(server.endMs - 36 * 3_600_000, server.endMs, moments, 7);
-  const none = await healthyThresholdBreaches(server.url, at, { relative: 0, sigmas: 0 });
-  const withDefault = await healthyThresholdBreaches(server.url, at);
+  const variants = { none: { relative: 0, sigmas: 0 }, relative: { relative: DEFAULT_MARGIN.relative, sigmas: 0 }, default: undefined };
+  const r = await healthyThresholdBreaches(server.url, at, variants);
   const pct = (x: number) => Number((100 * x).toFixed(2));
   const out = {
     series: server.series.length,
     moments,
-    seriesMomentsPerRule: withDefault.seriesMoments,
-    noMarginBreachPercent: Object.fromEntries(Object.entries(none.share).map(([k, v]) => [k, pct(v)])),
+    seriesMomentsPerRule: r.seriesMoments['default.dynamic'],
     defaultMargin: DEFAULT_MARGIN,
-    defaultMarginBreachPercent: Object.fromEntries(Object.entries(withDefault.share).map(([k, v]) => [k, pct(v)])),
+    // none: the seed's rule; relative: 50% of the level alone; default: 50% or 3 sigma, whichever is larger.
+    breachPercent: Object.fromEntries(Object.entries(r.share).map(([k, v]) => [k, pct(v)])),
+    breaches: r.breaches,
     wallSeconds: Number(((Date.now() - t0) / 1000).toFixed(1)),
   };
   console.log(process.argv.includes('--json') ? JSON.stringify(out) : JSON.stringify(out, null, 2));

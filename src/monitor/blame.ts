@@ -109,15 +109,20 @@ function seasonalExpectation(check: CheckConfig, pasts: SeasonalPasts, level: nu
 
 /**
  * Whether a reference series deviates: the average of the span since the deploy (at most the
- * judged window) or of the last minute lies `REFERENCE_MEAN_Z` of its own baseline sigmas out in
- * the check's direction. The short span matches an incident that began late in the span (an average
- * over 5 minutes that holds 1.5 minutes of the incident hides it). Undefined: cannot tell.
+ * judged window) or of the last minute lies `REFERENCE_MEAN_Z` of its own baseline sigmas from its
+ * level just before the deploy (its baseline mean without enough points there), in the check's
+ * direction. The same question as for the in-scope series ("did it change since?"), so a trend
+ * (traffic falling for the night) is no deviation, and the short span matches an incident that
+ * began late in the span (an average over 5 minutes that holds 1.5 minutes of it hides it).
+ * Undefined: cannot tell.
  */
-export function referenceDeviates(check: CheckConfig, series: Series, v: Verdict, from: number, now: number): boolean | undefined {
+export function referenceDeviates(check: CheckConfig, series: Series, v: Verdict, deployAt: number, from: number, now: number): boolean | undefined {
   if ((v.kind !== 'pass' && v.kind !== 'breach') || v.mean === undefined || !(v.std !== undefined && v.std > 0)) return undefined;
   const spans = [spanMean(series, from, now), spanMean(series, Math.max(from, now - REFERENCE_SHORT_MS), now)];
   if (spans[0].n === 0) return undefined;
-  return spans.some((m) => m.n > 0 && directedZ(check, (m.mean - v.mean!) / v.std!) >= REFERENCE_MEAN_Z);
+  const pre = spanMean(series, deployAt - PRE_DEPLOY_MS, deployAt);
+  const level = pre.n >= MIN_LEVEL_POINTS ? pre.mean : v.mean;
+  return spans.some((m) => m.n > 0 && directedZ(check, (m.mean - level) / v.std!) >= REFERENCE_MEAN_Z);
 }
 
 /**
@@ -165,6 +170,7 @@ export function disownInScope(
     if (!counts(s.j.anomaly)) continue;
     const why = notTheDeploys(check, s.series, s.j.anomaly, pastsOf(s.key), deployAt, now);
     if (!why) continue;
+    if (process.env.DEBUG_BLAME) console.error(`DISOWN ${new Date(now).toISOString().slice(11, 19)} ${check.name} ${JSON.stringify(s.series.labels)} deployAt=${new Date(deployAt).toISOString().slice(11, 19)} ${why}`);
     s.j = { ...s.j, anomaly: { ...s.j.anomaly, kind: 'pass', reason: `${s.j.anomaly.reason}; not the deploy's: ${why}` } };
     n++;
   }
@@ -189,6 +195,7 @@ export function countReference(
   refs: Array<{ series: Series; anomaly: Verdict }>,
   effect: number,
   comparable: (v: Verdict) => boolean,
+  deployAt: number,
   from: number,
   now: number,
 ): ReferenceCounts {
@@ -198,7 +205,7 @@ export function countReference(
   for (const r of refs) {
     if ((r.anomaly.kind !== 'pass' && r.anomaly.kind !== 'breach') || !comparable(r.anomaly)) continue;
     present++;
-    const dev = referenceDeviates(check, r.series, r.anomaly, from, now);
+    const dev = referenceDeviates(check, r.series, r.anomaly, deployAt, from, now);
     if (dev === undefined) continue;
     if (dev) breaching++;
     if (dev || sensitive(r.anomaly, effect)) series++;

@@ -251,7 +251,7 @@ export function deployCheckOutcome(
   // Reference verdicts matter only for confidence, i.e. only when something in scope breaches.
   const reference = breaching ? referenceSeries.map(({ key, series }) => ({ series, j: judged.get(key, series) })) : [];
   const effect = relativeEffect(anomalous.map((s) => s.j.anomaly), anomalous.map((s) => spanMean(s.series, from, now).mean));
-  const refAnomaly = countReference(check, reference.map((r) => ({ series: r.series, anomaly: r.j.anomaly })), effect, (v) => comparable(check, v), from, now);
+  const refAnomaly = countReference(check, reference.map((r) => ({ series: r.series, anomaly: r.j.anomaly })), effect, (v) => comparable(check, v), deploy.deployAt, from, now);
   const refThreshold = countRef(check, reference.map((r) => r.j), (j) => j.threshold);
   // Why only when the reference moves too: the daily spike is everywhere; a bad build deployed at
   // the time a bad build ran yesterday is not, and must not pass as "the season".

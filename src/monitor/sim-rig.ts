@@ -9,7 +9,7 @@ import { PipelineRunner } from '../pipeline/runner.js';
 import { SimulatedDeployer } from '../pipeline/simulated-deployer.js';
 import { SimulatedSource } from '../metrics/simulated.js';
 import { applyDeployStep } from '../sim/deploy-step.js';
-import { SimulatedFleet } from '../sim/fleet.js';
+import { SimulatedFleet, type FleetOptions } from '../sim/fleet.js';
 import { createStore } from '../store/create.js';
 import type { Store } from '../store/store.js';
 import { Monitor } from './monitor.js';
@@ -42,6 +42,8 @@ export interface SimRigOptions {
   config?: Partial<ConfigInput>;
   stepSeconds?: number;
   log?: (line: string) => void;
+  /** Topology of the fleet (default: every environment, tier and AZ). */
+  fleet?: Pick<FleetOptions, 'environments' | 'tiers' | 'azs'>;
 }
 
 /** A deploy or rollback step that took effect on the fleet, with the time it did. */
@@ -77,7 +79,7 @@ export class SimRig {
       ...opts.config,
     });
     const clock = new ManualClock(opts.start);
-    const fleet = new SimulatedFleet({ seed: opts.seed, clock });
+    const fleet = new SimulatedFleet({ ...opts.fleet, seed: opts.seed, clock });
     const source = new SimulatedSource({ fleet, clock });
     const store = await createStore('sqlite::memory:');
     const holder: { rig?: SimRig } = {};

@@ -1,6 +1,8 @@
-import { configSchema } from '../../src/config/schema.js';
-import { evaluateChecks } from '../../src/cli/evaluate.js';
+import { checkSchema, type CheckConfig } from '../../src/config/schema.js';
 import { PrometheusSource } from '../../src/metrics/prometheus.js';
+import { DEFAULT_STEP_MS, directFetcher, fetchCheck } from '../../src/monitor/fetch.js';
+import { judgeSeries, seasonalIndex } from '../../src/monitor/judge.js';
+import { labelsKey } from '../../src/monitor/fetch.js';
 
 /** The fleet's metrics with the direction a team would watch them in. */
 const METRICS = [
@@ -10,9 +12,12 @@ const METRICS = [
   ['http_requests_rate', 'down'],
 ] as const;
 
-/** Breaches of each threshold rule over healthy moments: `rule` -> share of series-moments that breached. */
+type Margin = { relative: number; sigmas: number };
+
+/** Breaches of each threshold rule over healthy moments, per margin variant. */
 export interface HealthyBreaches {
   moments: number;
+  /** `variant.rule` -> series-moments judged (pass or breach). */
   seriesMoments: Record<string, number>;
   breaches: Record<string, number>;
   share: Record<string, number>;
@@ -20,31 +25,34 @@ export interface HealthyBreaches {
 
 /**
  * Judges every series of a healthy fleet in Prometheus at each moment with `dynamic` and `seasonal`
- * checks and no `static` (the rule alone), with the given margin (undefined: the default), and
- * counts threshold breaches per rule. No build is deployed and no incident injected: every breach
- * is a false one.
+ * checks and no `static` (the rule alone), once per named margin, and counts threshold breaches per
+ * variant and rule. Each metric is fetched once per moment (today, 1 d and 7 d ago) and judged by
+ * every variant: the same path as the monitor and `evaluate` (fetchCheck, judgeSeries). No build is
+ * deployed and no incident injected: every breach is a false one.
  */
-export async function healthyThresholdBreaches(url: string, moments: number[], margin?: { relative: number; sigmas: number }): Promise<HealthyBreaches> {
-  const checks = METRICS.flatMap(([metric, direction]) =>
-    (['dynamic', 'seasonal'] as const).map((mode) => ({ name: `${metric}.${mode}`, query: metric, direction, dynamic: mode, ...(margin ? { margin } : {}) })),
-  );
-  const config = configSchema.parse({
-    pipeline: { stages: [{ name: 's', environment: 'commercial', tier: 'canary', azs: ['az1'], percent: 100 }] },
-    metrics: { type: 'prometheus', url },
-    checks,
-  });
+export async function healthyThresholdBreaches(url: string, moments: number[], margins: Record<string, Margin | undefined>): Promise<HealthyBreaches> {
   const source = new PrometheusSource({ url, timeoutMs: 30_000, retries: 1 });
+  const fetcher = directFetcher(source, DEFAULT_STEP_MS);
   const out: HealthyBreaches = { moments: moments.length, seriesMoments: {}, breaches: {}, share: {} };
   for (const at of moments) {
-    const r = await evaluateChecks(config, source, at);
-    for (const c of r.checks) {
-      if (c.error) throw new Error(`check ${c.name} at ${new Date(at).toISOString()}: ${c.error}`);
-      const mode = c.name.split('.')[1];
-      for (const s of c.series) {
-        const rule = s.rules.find((x) => x.unit === 'value');
-        if (!rule || rule.verdict === 'inconclusive' || rule.verdict === 'error') continue;
-        out.seriesMoments[mode] = (out.seriesMoments[mode] ?? 0) + 1;
-        if (rule.verdict === 'breach') out.breaches[mode] = (out.breaches[mode] ?? 0) + 1;
+    for (const [metric, direction] of METRICS) {
+      const base = checkSchema.parse({ name: metric, query: metric, direction, dynamic: 'seasonal' });
+      const f = await fetchCheck(fetcher, base, at, { seasonal: true });
+      if (!f.ok) throw new Error(`${metric} at ${new Date(at).toISOString()}: ${f.error.message}`);
+      if (f.data.current.length === 0) throw new Error(`${metric}: no series`);
+      const idx = seasonalIndex(f.data);
+      for (const [variant, margin] of Object.entries(margins)) {
+        for (const mode of ['dynamic', 'seasonal'] as const) {
+          const check: CheckConfig = { ...base, dynamic: mode, ...(margin ? { margin } : {}) };
+          const key = `${variant}.${mode}`;
+          for (const s of f.data.current) {
+            const k = labelsKey(s.labels);
+            const v = judgeSeries(check, s, at, { dayAgo: idx.dayAgo.get(k), weekAgo: idx.weekAgo.get(k) }).threshold;
+            if (!v || (v.kind !== 'pass' && v.kind !== 'breach')) continue;
+            out.seriesMoments[key] = (out.seriesMoments[key] ?? 0) + 1;
+            if (v.kind === 'breach') out.breaches[key] = (out.breaches[key] ?? 0) + 1;
+          }
+        }
       }
     }
   }

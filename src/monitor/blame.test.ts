@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkSchema } from '../config/schema.js';
+import type { Verdict } from '../detect/verdict.js';
+import type { Series } from '../metrics/source.js';
+import { checkConfidence } from './assess.js';
+import { countReference, notTheDeploys, referenceDeviates } from './blame.js';
+
+const S = 15_000;
+const MIN = 60_000;
+const DAY = 86_400_000;
+const DEPLOY = Date.UTC(2026, 5, 10, 20);
+const check = (direction: 'up' | 'down' = 'up') => checkSchema.parse({ name: 'c', query: 'q', direction });
+
+/** A series on the 15 s grid over [from, to] with value f(t). */
+function series(from: number, to: number, f: (t: number) => number): Series {
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  for (let t = from; t <= to; t += S) (timestamps.push(t), values.push(f(t)));
+  return { labels: {}, timestamps, values };
+}
+const breach = (mean: number, std: number, z = 5): Verdict => ({ kind: 'breach', rule: 'default', reason: 'alarm', mean, std, z });
+const around = (now: number, f: (t: number) => number) => series(now - 3 * 3_600_000, now, f);
+
+test('a bad build: normal before the deploy, high after: the deploy is blamed', () => {
+  const now = DEPLOY + 2 * MIN;
+  const s = around(now, (t) => (t > DEPLOY ? 300 : 100));
+  assert.equal(notTheDeploys(check(), s, breach(100, 10), {}, DEPLOY, now), undefined);
+});
+
+test('a symptom already there before the deploy (a previous build lingering) is not the deploy\'s', () => {
+  const now = DEPLOY + 2 * MIN;
+  // High since 4 minutes before the deploy, fading slowly after it.
+  const s = around(now, (t) => (t > DEPLOY - 4 * MIN ? 300 - (t - DEPLOY) / 10_000 : 100));
+  const why = notTheDeploys(check(), s, breach(100, 10), {}, DEPLOY, now);
+  assert.match(why ?? '', /already there before the deploy/);
+});
+
+test('falling traffic: far below the 3 h mean, but no lower than just before the deploy: not the deploy\'s', () => {
+  const now = DEPLOY + 3 * MIN;
+  const s = around(now, (t) => 1000 - ((t - (DEPLOY - 3 * 3_600_000)) / 3_600_000) * 60);
+  const v: Verdict = { kind: 'breach', rule: 'default', reason: 'alarm', mean: 1090, std: 30, z: -3.5 };
+  assert.match(notTheDeploys(check('down'), s, v, {}, DEPLOY, now) ?? '', /already there/);
+});
+
+test('restart: a dip in the first minute after the deploy is not judged; a dip that stays is', () => {
+  const dip = around(DEPLOY + 45_000, (t) => (t > DEPLOY ? 900 : 1000));
+  assert.match(notTheDeploys(check('down'), dip, breach(1000, 20, -5), {}, DEPLOY, DEPLOY + 45_000) ?? '', /first 60 s/);
+  const stays = around(DEPLOY + 3 * MIN, (t) => (t > DEPLOY ? 700 : 1000));
+  assert.equal(notTheDeploys(check('down'), stays, breach(1000, 20, -15), {}, DEPLOY, DEPLOY + 3 * MIN), undefined);
+  // An error spike right after a deploy is news at once: no grace upwards.
+  const up = around(DEPLOY + 30_000, (t) => (t > DEPLOY ? 400 : 100));
+  assert.equal(notTheDeploys(check(), up, breach(100, 10), {}, DEPLOY, DEPLOY + 30_000), undefined);
+});
+
+test('the daily spike: the same rise at this time 1 d and 7 d ago excuses it; only a day ago does not', () => {
+  const now = DEPLOY + 3 * MIN;
+  const spike = (t: number) => ((t % DAY) > (DEPLOY % DAY) + MIN ? 180 : 100);
+  const today = around(now, (t) => (t > DEPLOY + MIN ? 180 : 100));
+  const past = (offset: number, f: (t: number) => number) => series(now - offset - 3 * 3_600_000, now - offset, f);
+  const pasts = { dayAgo: past(DAY, spike), weekAgo: past(7 * DAY, spike) };
+  assert.match(notTheDeploys(check(), today, breach(100, 10), pasts, DEPLOY, now) ?? '', /same change happened at this time/);
+  const once = { dayAgo: past(DAY, spike), weekAgo: past(7 * DAY, () => 100) };
+  assert.equal(notTheDeploys(check(), today, breach(100, 10), once, DEPLOY, now), undefined);
+  // A bad build during the spike: far beyond what the spike explains.
+  const worse = around(now, (t) => (t > DEPLOY + MIN ? 500 : 100));
+  assert.equal(notTheDeploys(check(), worse, breach(100, 10), pasts, DEPLOY, now), undefined);
+});
+
+test('no level and no sigma: never dropped on missing evidence', () => {
+  const now = DEPLOY + 2 * MIN;
+  const s = series(DEPLOY + S, now, () => 300);
+  assert.equal(notTheDeploys(check(), s, { kind: 'breach', rule: 'default', reason: 'x', mean: 100 }, {}, DEPLOY, now), undefined);
+  assert.equal(notTheDeploys(check(), s, breach(100, 10), {}, DEPLOY, now), undefined, 'no points before the deploy: judged against the baseline');
+});
+
+test('reference series: an incident that began a minute ago deviates though the 5-minute average hides it', () => {
+  const now = DEPLOY + 5 * MIN;
+  const s = around(now, (t) => (t > now - 75_000 ? 150 : 100));
+  const v: Verdict = { kind: 'pass', rule: 'default', reason: '', mean: 100, std: 10 };
+  assert.equal(referenceDeviates(check(), s, v, DEPLOY, DEPLOY, now), true);
+  const avg = (150 * 5 + 100 * 15) / 20;
+  assert.ok((avg - 100) / 10 < 2, 'the 5-minute average alone stays under 2 sigma');
+  assert.equal(referenceDeviates(check(), around(now, () => 100), v, DEPLOY, DEPLOY, now), false);
+  // Traffic rising for hours: far above the 3 h mean, but no change since the deploy: no deviation.
+  const rising = around(now, (t) => 100 + (t - (now - 3 * 3_600_000)) / 60_000);
+  assert.equal(referenceDeviates(check(), rising, { ...v, mean: 190 }, DEPLOY, DEPLOY, now), false);
+});
+
+test('a thin reference group (few series that could show the effect) gives low confidence', () => {
+  const now = DEPLOY + 3 * MIN;
+  const flat = around(now, () => 2);
+  // Two tiny staging AZs: level 2, sigma 1: a 35% rise is 0.7 sigma there, they cannot show it.
+  const tiny = [0, 1].map(() => ({ series: flat, anomaly: { kind: 'pass', rule: 'default', reason: '', mean: 2, std: 1 } as Verdict }));
+  const thin = countReference(check(), tiny, 0.35, () => true, DEPLOY, DEPLOY, now);
+  assert.deepEqual(thin, { series: 0, breaching: 0, thin: true });
+  assert.equal(checkConfidence(thin), 'low');
+  const big = [0, 1, 2].map(() => ({ series: around(now, () => 600), anomaly: { kind: 'pass', rule: 'default', reason: '', mean: 600, std: 20 } as Verdict }));
+  const solid = countReference(check(), [...tiny, ...big], 0.35, () => true, DEPLOY, DEPLOY, now);
+  assert.deepEqual(solid, { series: 3, breaching: 0 });
+  assert.equal(checkConfidence(solid), 'high');
+  assert.equal(checkConfidence(countReference(check(), [], 0.35, () => true, DEPLOY, DEPLOY, now)), 'unknown', 'no reference at all stays unknown');
+});
