@@ -16,7 +16,7 @@ test('dynamic and seasonal thresholds: healthy series breach < 1% with the defau
     return;
   }
   try {
-    const moments = spreadMoments(server.endMs - 36 * 3_600_000, server.endMs, 30, 3);
+    const moments = spreadMoments(server.endMs - 36 * 3_600_000, server.endMs, 60, 3);
     const r = await healthyThresholdBreaches(server.url, moments, { none: { relative: 0, sigmas: 0 }, default: undefined });
     for (const rule of ['dynamic', 'seasonal']) {
       const n = r.seriesMoments[`default.${rule}`];

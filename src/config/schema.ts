@@ -124,7 +124,7 @@ export const checkSchema = z.strictObject({
   dynamicWindow: duration.default(6 * 3600),
   /**
    * How far beyond the dynamic/seasonal level the window's average must lie to breach: the larger of
-   * `relative` x |level| and `sigmas` x the series' std over the detector baseline (defaults: detect/threshold.ts).
+   * `relative` x |level| and `sigmas` x the series' std over the dynamic window (defaults: detect/threshold.ts).
    */
   margin: z
     .strictObject({ relative: z.number().nonnegative().default(DEFAULT_MARGIN.relative), sigmas: z.number().nonnegative().default(DEFAULT_MARGIN.sigmas) })

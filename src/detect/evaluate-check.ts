@@ -3,7 +3,7 @@ import type { Verdict } from './verdict.js';
 import { resolveGuards } from './guards.js';
 import { lowerBound, statsOf, validateSamples } from './series-stats.js';
 import { judgeWindow } from './zscore.js';
-import { thresholdFromMeans } from './threshold.js';
+import { thresholdFromMeans, trimmedMean } from './threshold.js';
 import { defaultVerdict } from './default-detector.js';
 import { fusedPass } from './fused-pass.js';
 
@@ -49,8 +49,8 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     ? judgeWindow(s.values, end, windowEnd, base.mean, base.std, base.count, { threshold: d.threshold, direction, guards }, 'zscore')
     : defaultVerdict(s, now, { baselineMs, windowMs, direction, guards, minZ: d.threshold });
   if (!wantsThreshold) return { anomaly };
-  // The margin's noise scale: the std over the baseline window (free from the pass for zscore).
-  const noiseStd = !dynamic ? undefined : zscore ? stats.baseline.std : statsOf(s.values, lowerBound(ts, now - windowMs - baselineMs + 1e-9), end).std;
+  // The margin's noise scale: the std over the same history as the level (one more pass, dynamic only).
+  const noiseStd = dynamic ? statsOf(s.values, lowerBound(ts, now - windowMs - dynamicMs + 1e-9), end).std : undefined;
   const threshold = thresholdFromMeans(stats.window, stats.dynamic, {
     static: input.static,
     mode: input.dynamic,
@@ -61,6 +61,7 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     seasonal: input.seasonal,
     ...(input.margin ? { margin: input.margin } : {}),
     ...(noiseStd !== undefined ? { noiseStd } : {}),
+    trimmedMean: trimmedMean(s.values, end, windowEnd, direction),
   });
   return { anomaly, threshold };
 }

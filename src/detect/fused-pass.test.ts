@@ -64,7 +64,7 @@ test('evaluateCheck equals zscoreVerdict + thresholdVerdict computed separately'
       anomaly: zscoreVerdict(s, now, { baselineMs: detector.baseline * 1000, windowMs, threshold: detector.threshold, direction: input.direction, guards }),
       threshold: input.static === undefined && input.dynamic === 'off' ? undefined : thresholdVerdict(s, now, {
         static: input.static, mode: input.dynamic, windowMs, dynamicWindowMs: input.dynamicWindowSeconds * 1000,
-        direction: input.direction, minSamples: guards.minSamples, seasonal: input.seasonal, baselineMs: detector.baseline * 1000,
+        direction: input.direction, minSamples: guards.minSamples, seasonal: input.seasonal,
       }),
     };
     const got = evaluateCheck(input);

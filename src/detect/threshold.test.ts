@@ -34,10 +34,10 @@ test('dynamic: the level is the 6 h average; it breaches only beyond the margin,
   assert.equal(thresholdVerdict(level(101), NOW, base).kind, 'pass');
 });
 
-test('dynamic: a noisy series gets a margin of `sigmas` baseline standard deviations', () => {
+test('dynamic: a noisy series gets a margin of `sigmas` standard deviations of its history', () => {
   // +-40 around 100: sigma 40, so 3 sigma = 120 > 50% of 100.
   const s = series(NOW, 7 * H, (t) => (t > NOW - W - S ? 200 : 100 + (Math.round(t / S) % 2 === 0 ? 40 : -40)));
-  const v = thresholdVerdict(s, NOW, { ...base, baselineMs: 3 * H });
+  const v = thresholdVerdict(s, NOW, base);
   assert.equal(v.threshold, 220);
   assert.equal(v.std, 40);
   assert.equal(v.kind, 'pass');
@@ -59,7 +59,7 @@ test('static stays an absolute limit: threshold = max(static, level + margin); d
 });
 
 test('seasonal: a spike that stood out at the same time 1 d and 7 d ago widens the margin; a one-off a day ago does not', () => {
-  const today = series(NOW, 7 * H, (t) => (t > NOW - W - S ? 180 : 100));
+  const today = series(NOW, 7 * H, (t) => (t > NOW - W - S ? 230 : 100));
   const past = (offset: number, spike: number) => ({
     hist: series(NOW - offset - W, 6 * H, () => 100),
     win: series(NOW - offset, W, () => spike),
@@ -69,9 +69,9 @@ test('seasonal: a spike that stood out at the same time 1 d and 7 d ago widens t
   const p: ThresholdParams = { ...base, mode: 'seasonal', seasonal: { dayAgo: d.hist, weekAgo: w.hist, dayAgoWindow: d.win, weekAgoWindow: w.win } };
   const spike = thresholdVerdict(today, NOW, p);
   assert.equal(spike.kind, 'pass', 'the daily spike is the season');
-  assert.equal(spike.threshold, 190, 'the smaller of the two past excursions (90)');
-  assert.match(spike.reason, /the same window 1 d \/ 7 d ago stood out/);
-  // Only yesterday stood out (a bad build then): today's 180 still breaches.
+  assert.equal(spike.threshold, 240, 'level 100 + margin 50 + the smaller of the two past excursions (90%)');
+  assert.match(spike.reason, /\+ 90.00 as the same window 1 d \/ 7 d ago stood out/);
+  // Only yesterday stood out (a bad build then): today's 230 still breaches.
   const once = thresholdVerdict(today, NOW, { ...p, seasonal: { ...p.seasonal, weekAgoWindow: past(7 * 24 * H, 100).win } });
   assert.equal(once.kind, 'breach');
   assert.equal(once.threshold, 150);
@@ -88,9 +88,18 @@ test('a constant series never breaches its own dynamic threshold, whatever its (
   fc.assert(
     fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0.01, max: 2, noNaN: true }), fc.constantFrom('up', 'down', 'both'), (x, rel, direction) => {
       const s = series(NOW, 7 * H, () => x);
-      const v = thresholdVerdict(s, NOW, { ...base, direction: direction as 'up', margin: { relative: rel, sigmas: DEFAULT_MARGIN.sigmas }, baselineMs: 3 * H });
+      const v = thresholdVerdict(s, NOW, { ...base, direction: direction as 'up', margin: { relative: rel, sigmas: DEFAULT_MARGIN.sigmas } });
       assert.equal(v.kind, 'pass');
       assert.ok(Number.isFinite(v.threshold!));
     }),
   );
+});
+
+test('one scrape never breaches: a single failed job in a quiet window passes, a sustained rise breaches', () => {
+  const quiet = (inWindow: (t: number) => number) => series(NOW, 7 * H, (t) => (t > NOW - W - S ? inWindow(t) : 0));
+  const one = thresholdVerdict(quiet((t) => (t === NOW - 2 * S ? 1 / 15 : 0)), NOW, base);
+  assert.equal(one.kind, 'pass');
+  assert.match(one.reason, /without its most extreme scrape/);
+  assert.equal(thresholdVerdict(quiet(() => 0.2), NOW, base).kind, 'breach');
+  assert.equal(thresholdVerdict(quiet((t) => (Math.round(t / S) % 2 === 0 ? 1 / 15 : 0)), NOW, base).kind, 'breach', 'every other scrape is no accident');
 });

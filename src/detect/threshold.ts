@@ -1,12 +1,13 @@
 import type { Direction, Verdict } from './verdict.js';
 import type { Samples } from './check.js';
-import { rangeMean, rangeStats } from './series-stats.js';
+import { indexRange, rangeMean, rangeStats } from './series-stats.js';
 import { fmt } from './zscore.js';
 import { periodMean } from './period-mean.js';
 
 /**
  * How far beyond the dynamic or seasonal level a window's average must lie to breach: the larger of
- * `relative` x |level| and `sigmas` x the standard deviation of the series over the baseline window.
+ * `relative` x |level| and `sigmas` x the standard deviation of the series over the same history
+ * the level averages (the dynamic window).
  */
 export interface ThresholdMargin {
   relative: number;
@@ -50,8 +51,10 @@ export interface ThresholdParams {
   seasonal?: SeasonalPast;
   /** Margin beyond the dynamic/seasonal level (default `DEFAULT_MARGIN`). */
   margin?: ThresholdMargin;
-  /** Standard deviation of the series over the baseline window (for `margin.sigmas`); NaN or absent: not used. */
+  /** Standard deviation of the series over the dynamic window (for `margin.sigmas`); NaN or absent: not used. */
   noiseStd?: number;
+  /** The judged window's mean without its most extreme value (`trimmedMean`); must breach too when given. */
+  trimmedMean?: number;
 }
 
 /**
@@ -61,19 +64,39 @@ export interface ThresholdParams {
  *   (min(static, level - margin) for direction `down`);
  * - seasonal: as dynamic, but the level is the mean of the averages of today's history and of the
  *   same history one day and seven days ago (each period weighs the same); and when the past judged
- *   windows are given, the margin is at least how far they stood beyond their own history (the
- *   smaller of the two, so one bad day a day ago does not excuse today).
+ *   windows are given, the margin grows by how far they stood beyond their own history, as a share
+ *   of the level (the smaller of the two, so one bad day a day ago does not excuse today).
  * The judged value is the average of the judged window (now-window, now], so one noisy scrape does
  * not breach. Thresholds are levels: direction `down` breaches below, `up` and `both` above.
- * `noiseStd` here is the std of the baseline (now-window-baselineMs, now-window] when `baselineMs` is given.
+ * Without `noiseStd`, it is the std of the same history the level averages.
  */
-export function thresholdVerdict(s: Samples, now: number, p: ThresholdParams & { baselineMs?: number }): Verdict {
+export function thresholdVerdict(s: Samples, now: number, p: ThresholdParams): Verdict {
   const judged = rangeMean(s, now - p.windowMs, now);
   const end = now - p.windowMs;
   // Why only when dynamic: the static rule needs no history, so do not read it.
   const history = p.mode === 'off' ? { count: 0, mean: NaN } : rangeMean(s, end - p.dynamicWindowMs, end);
-  const noiseStd = p.noiseStd ?? (p.baselineMs !== undefined && p.mode !== 'off' ? rangeStats(s, end - p.baselineMs, end).std : undefined);
-  return thresholdFromMeans(judged, history, { ...p, noiseStd });
+  const noiseStd = p.noiseStd ?? (p.mode !== 'off' ? rangeStats(s, end - p.dynamicWindowMs, end).std : undefined);
+  const [a, b] = indexRange(s, now - p.windowMs, now);
+  return thresholdFromMeans(judged, history, { ...p, noiseStd, trimmedMean: p.trimmedMean ?? trimmedMean(s.values, a, b, p.direction) });
+}
+
+/**
+ * Mean of the finite values of [a, b) without the most extreme one in the bad direction (the
+ * largest for `up` and `both`, the smallest for `down`); undefined with fewer than two values.
+ * A window breaches only when this breaches too: one scrape (one failed job in a quiet hour) never does.
+ */
+export function trimmedMean(values: ArrayLike<number>, a: number, b: number, direction: Direction): number | undefined {
+  let sum = 0;
+  let n = 0;
+  let extreme = direction === 'down' ? Infinity : -Infinity;
+  for (let i = a; i < b; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    sum += v;
+    n++;
+    extreme = direction === 'down' ? Math.min(extreme, v) : Math.max(extreme, v);
+  }
+  return n >= 2 ? (sum - extreme) / (n - 1) : undefined;
 }
 
 /** Count and mean of the finite values of a range. */
@@ -94,9 +117,11 @@ export function thresholdFromMeans(judged: RangeMean, history: RangeMean, p: Thr
   if (level.kind === 'none') return { kind: 'inconclusive', rule, reason: level.reason, value: judged.mean };
   const down = p.direction === 'down';
   const value = judged.mean;
-  const breach = down ? value < level.threshold : value > level.threshold;
+  const beyond = (x: number) => (down ? x < level.threshold : x > level.threshold);
+  const breach = beyond(value) && (p.trimmedMean === undefined || beyond(p.trimmedMean));
   const cmp = down ? 'below' : 'above';
-  const reason = `average ${fmt(value)} ${breach ? '' : 'not '}${cmp} ${level.what}`;
+  const oneScrape = !breach && beyond(value) ? ' without its most extreme scrape' : '';
+  const reason = `average ${fmt(value)} ${breach ? '' : 'not '}${cmp} ${level.what}${oneScrape}`;
   const v: Verdict = { kind: breach ? 'breach' : 'pass', rule, reason, value, threshold: level.threshold };
   if (level.average !== undefined) v.mean = level.average;
   if (p.noiseStd !== undefined && Number.isFinite(p.noiseStd) && p.mode !== 'off') v.std = p.noiseStd;
@@ -121,9 +146,12 @@ function levelOf(today: RangeMean, p: ThresholdParams): Level {
   let margin = Math.max(relative, noise);
   let why = noise > relative ? `${m.sigmas} sigma` : `${Math.round(100 * m.relative)}%`;
   const expected = p.mode === 'seasonal' ? seasonalExcursion(p) : undefined;
-  if (expected !== undefined && expected > margin) {
-    margin = expected;
-    why = 'as the same window 1 d / 7 d ago stood out';
+  if (expected !== undefined && expected > 0) {
+    // Why added, not max: the season's excursion moves where the window is expected to be; noise
+    // around that expectation still needs the ordinary margin on top.
+    const by = expected * Math.abs(average);
+    margin += by;
+    why += ` + ${fmt(by)} as the same window 1 d / 7 d ago stood out`;
   }
   const down = p.direction === 'down';
   const moved = down ? average - margin : average + margin;
@@ -151,9 +179,10 @@ function seasonalAverage(today: number, past: SeasonalPast | undefined): number 
 }
 
 /**
- * How far (in the bad direction) the past judged windows stood beyond their own history averages:
- * the smaller over the periods that have both, so a bad hour a day ago alone does not widen today's
- * margin. Undefined without any such period.
+ * How far (in the bad direction) the past judged windows stood beyond their own history averages,
+ * as a share of those averages (a relative change carries over from a quiet Sunday to a busy
+ * Monday): the smaller over the periods that have both, so a bad hour a day ago alone does not widen
+ * today's margin. Undefined without any such period (or with a zero history average).
  */
 function seasonalExcursion(p: ThresholdParams): number | undefined {
   const s = p.seasonal;
@@ -163,8 +192,8 @@ function seasonalExcursion(p: ThresholdParams): number | undefined {
     if (!hist || !win) continue;
     const h = periodMean(hist.values, hist.timestamps.length);
     const w = periodMean(win.values, win.timestamps.length);
-    if (h.count < p.minSamples || w.count === 0) continue;
-    const d = p.direction === 'down' ? h.mean - w.mean : w.mean - h.mean;
+    if (h.count < p.minSamples || w.count === 0 || h.mean === 0) continue;
+    const d = (p.direction === 'down' ? h.mean - w.mean : w.mean - h.mean) / Math.abs(h.mean);
     out = out === undefined ? d : Math.min(out, d);
   }
   return out;

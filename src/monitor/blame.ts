@@ -170,7 +170,6 @@ export function disownInScope(
     if (!counts(s.j.anomaly)) continue;
     const why = notTheDeploys(check, s.series, s.j.anomaly, pastsOf(s.key), deployAt, now);
     if (!why) continue;
-    if (process.env.DEBUG_BLAME) console.error(`DISOWN ${new Date(now).toISOString().slice(11, 19)} ${check.name} ${JSON.stringify(s.series.labels)} deployAt=${new Date(deployAt).toISOString().slice(11, 19)} ${why}`);
     s.j = { ...s.j, anomaly: { ...s.j.anomaly, kind: 'pass', reason: `${s.j.anomaly.reason}; not the deploy's: ${why}` } };
     n++;
   }
