@@ -13,8 +13,9 @@ import { fusedPass } from './fused-pass.js';
  * threshold rule. Pure: no I/O, no clock. Malformed input yields `error` verdicts, never a throw.
  *
  * Today's samples are read once (`fusedPass`): the z-score baseline, the dynamic history and the
- * judged window's average come from the same pass. The results equal `zscoreVerdict` and
- * `thresholdVerdict` computed separately (tested), at close to the cost of one plain loop.
+ * judged window's average come from the same pass. A dynamic or seasonal threshold reads its
+ * history once more for the margin's standard deviation. The results equal `zscoreVerdict` and
+ * `thresholdVerdict` computed separately (tested).
  */
 export function evaluateCheck(input: CheckInput): CheckResult {
   const problem = validateSamples(input.samples);
