@@ -6,7 +6,7 @@ import { requireReader, requireToken } from './auth.js';
 import { buildPayload } from './build-payload.js';
 import type { ServerContext } from './context.js';
 import { parseInput } from './http-errors.js';
-import { presentEvent } from './verdict-table.js';
+import { latestGatePerStage, presentEvent } from './verdict-table.js';
 
 const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
@@ -37,12 +37,15 @@ export function registerBuildRoutes(app: FastifyInstance, ctx: ServerContext): v
     if (!build) throw new ReleasebotError('NOT_FOUND', `unknown build "${id}"`, { buildId: id });
     const state = ctx.pipeline.snapshot();
     const bs = state.builds[id] ?? null;
-    const [steps, decisions, events, included] = await Promise.all([
+    const [steps, decisions, events, included, gateRecords] = await Promise.all([
       ctx.store.listSteps({ buildId: id }),
       ctx.store.listDecisions({ buildId: id }),
       ctx.store.listEvents({ buildId: id }),
       Promise.all((bs?.includes ?? []).map((b) => ctx.store.getBuild(b))),
+      ctx.store.listGateRecords({ buildId: id, limit: 500 }),
     ]);
+    // The evidence each promotion relied on: the newest gate evaluation per stage.
+    const gates = latestGatePerStage(gateRecords);
     return {
       build,
       state: bs,
@@ -52,7 +55,8 @@ export function registerBuildRoutes(app: FastifyInstance, ctx: ServerContext): v
       steps,
       decisions,
       // With headline and per-check verdicts, so the build page never prints raw detector text.
-      events: events.map(presentEvent),
+      events: events.map((e) => presentEvent(e, gates)),
+      gates,
       now: ctx.clock.now(),
     };
   });

@@ -21,7 +21,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext): v
     const opts: Parameters<typeof ctx.store.listEvents>[0] = { limit: q.limit };
     if (q.status) opts.status = q.status;
     if (q.buildId) opts.buildId = q.buildId;
-    return { events: (await ctx.store.listEvents(opts)).map(presentEvent), now: ctx.clock.now() };
+    return { events: (await ctx.store.listEvents(opts)).map((e) => presentEvent(e)), now: ctx.clock.now() };
   });
 
   app.get<{ Params: { id: string } }>('/api/events/:id', async (req) => {

@@ -67,7 +67,20 @@ export function withGateSamples(rows: VerdictRow[], gate: GateRecord | undefined
   });
 }
 
-/** An event as pages show it: with its headline and verdict table. */
-export function presentEvent(e: DeployEvent): DeployEvent & { headline: string; verdicts: VerdictRow[] } {
-  return { ...e, headline: eventHeadline(e), verdicts: verdictRows(e) };
+/** The newest gate record per stage (a gate is evaluated again and again while a build waits), oldest stage first. Pure. */
+export function latestGatePerStage(records: GateRecord[]): GateRecord[] {
+  const byStage = new Map<string, GateRecord>();
+  for (const r of records) {
+    const prev = byStage.get(r.stage);
+    if (!prev || r.evaluatedAt >= prev.evaluatedAt) byStage.set(r.stage, r);
+  }
+  return [...byStage.values()].sort((a, b) => a.evaluatedAt - b.evaluatedAt);
+}
+
+/**
+ * An event as pages show it: with its headline and verdict table; with `gates` (the build's newest
+ * gate record per stage) the in-scope rows also carry the samples the gate counted.
+ */
+export function presentEvent(e: DeployEvent, gates: GateRecord[] = []): DeployEvent & { headline: string; verdicts: VerdictRow[] } {
+  return { ...e, headline: eventHeadline(e), verdicts: withGateSamples(verdictRows(e), gates.find((g) => g.stage === e.stage && g.buildId === e.buildId)) };
 }
