@@ -4,7 +4,7 @@ import type { Fence, Store } from '../store/store.js';
 
 export interface LeaderElectorOptions {
   store: Store;
-  /** This replica's unique id (host name and pid, say). */
+  /** This process's unique id (host name and pid, say): a restarted replica must not reuse its predecessor's. */
   holder: string;
   clock: Clock;
   /** Lease time to live; a dead leader is replaced within it. Default 15 s. */
