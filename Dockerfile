@@ -13,12 +13,14 @@ FROM node:${NODE_VERSION}-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
+COPY scripts/trim-install.mjs scripts/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.mjs scripts/
 COPY src/ src/
 RUN npm run build
-RUN npm prune --omit=dev --no-audit --no-fund
+# Production dependencies only, without compiler output, type declarations and source maps.
+RUN npm prune --omit=dev --no-audit --no-fund && npm_config_omit=dev npm_config_local_prefix="$PWD" node scripts/trim-install.mjs
 RUN mkdir -p data
 
 # --- runtime: compiled JavaScript and production dependencies, run as a non-root user --------

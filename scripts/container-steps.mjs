@@ -274,7 +274,7 @@ async function exercise(stage) {
 
 const work = mkdtempSync(join(tmpdir(), 'rb-container-'));
 chmodSync(work, 0o755);
-say(`work directory ${work}${nodeBin ? `, node from ${nodeBin}` : ''}`);
+say(`work directory ${work}; node ${spawnSync(nodeBin ? join(nodeBin, "node") : process.execPath, ["--version"], { encoding: "utf8" }).stdout.trim()}`);
 const runtime = build(parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')), work);
 await exercise(runtime);
 if (!keep) rmSync(work, { recursive: true, force: true });

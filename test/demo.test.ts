@@ -48,3 +48,30 @@ test('demo --exit-when-done --json: the bad build is rolled back before producti
   const spikeEvents = s.events.filter((e) => e.buildId !== bad.id && e.openedAt >= spikeStart && e.openedAt < spikeStart + 20 * 60_000);
   for (const e of spikeEvents) assert.equal(e.severity, 'white', `spike raised ${e.severity} on ${e.buildId}@${e.stage}: ${e.summary}`);
 });
+
+test('live demo: the same story as --exit-when-done (paced by the virtual clock), a summary at the end, the UI kept up until Ctrl-C', { timeout: 300_000 }, async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'rb-demo-live-'));
+  // A very high speed: pacing never waits, so this runs as fast as the machine allows, like a loaded machine would.
+  const child = spawn(process.execPath, cliArgs('demo', '--port', '0', '--speed', '100000'), { cwd, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const closed = new Promise<number | null>((r) => child.on('close', r));
+  const summary = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /demo done: (\d+) builds, (\d+) reached production, (\d+) rolled back \((b\d+) tainted at (\S+)\)/.exec(out);
+      if (m) { clearInterval(timer); resolve(m); }
+    }, 200);
+    void closed.then((code) => { clearInterval(timer); reject(new Error(`demo exited ${code} before its summary:\n${out.slice(-2000)}`)); });
+  });
+  const [, builds, reached, rolledBack, badId, badStage] = summary;
+  const stepped = await runDemo(['--exit-when-done', '--json', '--port', '0']);
+  const s = JSON.parse(stepped.stdout) as DemoSummary;
+  assert.deepEqual([Number(builds), Number(reached), Number(rolledBack), badId, badStage], [s.builds, s.reachedProduction, s.rolledBack, s.badBuilds[0].id, s.badBuilds[0].furthestStage]);
+  assert.ok(Number(rolledBack) >= 1, 'the bad build was rolled back');
+  assert.match(out, /press Ctrl-C to stop/);
+  const url = /releasebot UI: (http:\/\/\S+)/.exec(out)![1];
+  assert.equal((await fetch(`${url}/api/pipeline`)).status, 200, 'the UI is still served after the summary');
+  child.kill('SIGINT');
+  assert.equal(await closed, 0);
+});

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { ManualClock, ScaledClock, type Clock } from '../clock/clock.js';
+import { ManualClock } from '../clock/clock.js';
 import type { Config } from '../config/schema.js';
 import type { Decision } from '../domain/pipeline.js';
 import type { PipelineState } from '../pipeline/state.js';
@@ -19,7 +19,6 @@ export interface DemoOptions {
   log: (line: string) => void;
   /** Receives console-notifier lines (Slack-less messages). */
   write: (line: string) => void;
-  clock?: Clock;
 }
 
 /** The summary `--exit-when-done --json` prints. */
@@ -62,16 +61,6 @@ async function act(app: App, step: ScenarioStep): Promise<void> {
   }
 }
 
-/** Live mode: performs each scripted step when the (scaled) clock reaches it. */
-async function drive(app: App, steps: ScenarioStep[], signal: AbortSignal): Promise<void> {
-  for (const step of steps) {
-    const wait = step.at - app.clock.now();
-    if (wait > 0) await app.clock.sleep(wait);
-    if (signal.aborted) return;
-    await act(app, step);
-  }
-}
-
 /** Builds the summary from what the store and the pipeline say. */
 export async function summarise(app: App, steps: ScenarioStep[]): Promise<DemoSummary> {
   const state = app.runner.snapshot();
@@ -109,62 +98,110 @@ function tooLong(app: App): Error {
 }
 
 /**
- * Stepped mode (`--exit-when-done`): a ManualClock moved one pipeline tick at a time, each component
- * stepped and settled before time moves on, as the deploy benchmark does. Deterministic, and as fast
- * as the machine allows: a loaded machine cannot make the monitor miss ticks.
+ * Wall-time pacing for the live demo: after each step, wait until the wall clock has caught up with
+ * `speed` times the simulated time passed. A machine too slow to keep up simply runs slower; it
+ * never skips or reorders anything, because time only moves when the loop moves it.
  */
-async function runStepped(app: App, clock: ManualClock, steps: ScenarioStep[], people: DemoPeople, signal: AbortSignal): Promise<void> {
-  const pipeMs = app.config.pipeline.tick * 1000;
-  const monMs = app.config.monitor.tick * 1000;
-  const pending = [...steps];
-  while (!signal.aborted) {
-    await clock.advance(pipeMs);
-    const now = clock.now();
-    while (pending.length > 0 && pending[0].at <= now) await act(app, pending.shift()!);
-    await app.runner.settle();
-    await app.runner.tick();
-    await app.runner.settle();
-    if (now % monMs < pipeMs) {
-      await app.monitor.tick();
-      await app.runner.settle();
-      await people.look();
-      await app.outbox.runOnce();
-    }
-    if (pending.length === 0 && settled(app.runner.snapshot())) return;
-    if (now - DEMO_START > DEMO_LIMIT_MS) throw tooLong(app);
+export class Pacer {
+  private readonly wallStart = performance.now();
+  constructor(
+    private readonly speed: number,
+    private readonly virtualStart: number,
+  ) {}
+
+  /** Resolves when simulated time `now` is due in wall time (at once when behind), or on abort. */
+  wait(now: number, signal: AbortSignal): Promise<void> {
+    const due = this.wallStart + (now - this.virtualStart) / this.speed;
+    const ms = due - performance.now();
+    if (ms <= 0 || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 }
 
-/** Live mode: the scaled clock runs, every component runs its own loop, people look every 30 s. */
-async function runLive(app: App, steps: ScenarioStep[], people: DemoPeople, signal: AbortSignal): Promise<void> {
-  const driving = drive(app, steps, signal);
-  while (!signal.aborted) {
-    await app.clock.sleep(30_000);
+/**
+ * One pipeline tick of the simulation: time moves one tick, scripted steps that are due happen,
+ * the pipeline ticks, and on monitor ticks the monitor, the scripted people and the outbox run;
+ * each settles before the next, so what happens depends on the simulated clock alone.
+ */
+async function stepOnce(app: App, clock: ManualClock, pending: ScenarioStep[], people: DemoPeople): Promise<void> {
+  const pipeMs = app.config.pipeline.tick * 1000;
+  const monMs = app.config.monitor.tick * 1000;
+  await clock.advance(pipeMs);
+  const now = clock.now();
+  while (pending.length > 0 && pending[0].at <= now) await act(app, pending.shift()!);
+  await app.runner.settle();
+  await app.runner.tick();
+  await app.runner.settle();
+  if (now % monMs < pipeMs) {
+    await app.monitor.tick();
+    await app.runner.settle();
     await people.look();
+    await app.outbox.runOnce();
   }
-  void driving;
+}
+
+/**
+ * Runs the scenario on a ManualClock moved one pipeline tick at a time (as the deploy benchmark
+ * does) until every scripted build has settled. Without `pacer` (`--exit-when-done`) as fast as the
+ * machine allows; with it (live) no faster than `--speed`. Either way deterministic: a loaded
+ * machine cannot make the monitor miss ticks or a build be superseded before it deploys.
+ */
+async function runStepped(app: App, clock: ManualClock, steps: ScenarioStep[], people: DemoPeople, signal: AbortSignal, pacer?: Pacer): Promise<void> {
+  const pending = [...steps];
+  while (!signal.aborted) {
+    await stepOnce(app, clock, pending, people);
+    if (pending.length === 0 && settled(app.runner.snapshot())) return;
+    if (clock.now() - DEMO_START > DEMO_LIMIT_MS) throw tooLong(app);
+    if (pacer) await pacer.wait(clock.now(), signal);
+  }
+}
+
+/** After the scenario (live): time keeps moving at `speed` so the UI stays live and people can still act, until `signal` aborts. */
+async function keepServing(app: App, clock: ManualClock, people: DemoPeople, signal: AbortSignal, pacer: Pacer): Promise<void> {
+  while (!signal.aborted) {
+    await stepOnce(app, clock, [], people);
+    await pacer.wait(clock.now(), signal);
+  }
 }
 
 /**
  * Runs the demo: a fresh SQLite store, the simulated fleet and deployer, the real runner, monitor,
- * notifiers and server, and the scripted builds. With `exitWhenDone` it steps a ManualClock and
- * resolves with the summary once every build has settled; otherwise it runs live on a ScaledClock
- * at `speed` and keeps serving until `signal` aborts.
+ * notifiers and server, and the scripted builds, all on a ManualClock stepped by this loop. With
+ * `exitWhenDone` it steps as fast as it can and resolves with the summary once every build has
+ * settled. Live, it paces the steps at `speed`, hands the summary to `onSettled` when the scenario
+ * is over, keeps serving (time still moving) until `signal` aborts, and resolves with the summary.
  */
-export async function runDemo(opts: DemoOptions, signal: AbortSignal, onStarted: (app: App, url: string) => void): Promise<DemoSummary> {
+export async function runDemo(
+  opts: DemoOptions,
+  signal: AbortSignal,
+  onStarted: (app: App, url: string) => void,
+  onSettled?: (summary: DemoSummary) => void,
+): Promise<DemoSummary> {
   freshStore(opts.config.store.url);
-  const manual = opts.exitWhenDone ? new ManualClock(DEMO_START) : undefined;
-  const clock = opts.clock ?? manual ?? new ScaledClock(DEMO_START, opts.speed);
+  const clock = new ManualClock(DEMO_START);
   const app = await createApp({ config: opts.config, clock, log: opts.log, write: opts.write });
   const steps = demoScenario(DEMO_START + 60_000);
-  const url = await app.start({ loops: !manual });
+  const url = await app.start({ loops: false });
   onStarted(app, url);
   const bad = new Set(steps.flatMap((s) => (s.kind === 'build' && s.bad ? [s.build.id] : [])));
   const people = new DemoPeople(app, bad, (n, of, at) => revertBuild(steps, n, of, at));
+  const pacer = opts.exitWhenDone ? undefined : new Pacer(opts.speed, DEMO_START);
   try {
-    if (manual) await runStepped(app, manual, steps, people, signal);
-    else await runLive(app, steps, people, signal);
-    return await summarise(app, steps);
+    await runStepped(app, clock, steps, people, signal, pacer);
+    const summary = await summarise(app, steps);
+    if (pacer && !signal.aborted) {
+      onSettled?.(summary);
+      await keepServing(app, clock, people, signal, pacer);
+    }
+    return summary;
   } finally {
     await app.close();
   }

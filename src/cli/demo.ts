@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { defaultDemoConfig, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { runDemo } from '../app/demo-run.js';
+import { runDemo, type DemoSummary } from '../app/demo-run.js';
+import { exitWithFailure } from './exit.js';
 import { renderTerminalView } from '../app/terminal-view.js';
 import type { App } from '../app/create-app.js';
 
@@ -74,6 +75,9 @@ export function registerDemo(program: Command): void {
       process.once('SIGINT', () => abort.abort());
       process.once('SIGTERM', () => abort.abort());
       let stopView = () => {};
+      let reported = false;
+      const done = (summary: DemoSummary) =>
+        `demo done: ${summary.builds} builds, ${summary.reachedProduction} reached production, ${summary.rolledBack} rolled back (${summary.badBuilds.map((b) => `${b.id} ${b.status} at ${b.furthestStage}`).join(', ')}), ${summary.tainted} tainted, ${summary.simulatedMinutes} simulated minutes`;
       try {
         const summary = await runDemo(
           {
@@ -86,15 +90,20 @@ export function registerDemo(program: Command): void {
             info(`releasebot UI: ${url}  (log in as demo / releasebot-demo to act)`);
             if (!json) stopView = startView(app, url, tty, messages);
           },
+          // Live: the scenario is over; say how it went and keep the UI up until Ctrl-C.
+          (summary) => {
+            stopView();
+            reported = true;
+            info(`${done(summary)}\nthe UI stays up for a look around: press Ctrl-C to stop`);
+          },
         );
         stopView();
         if (json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-        else info(`demo done: ${summary.builds} builds, ${summary.reachedProduction} reached production, ${summary.rolledBack} rollbacks, ${summary.tainted} tainted`);
+        else if (!reported) info(flags.exitWhenDone ? done(summary) : `stopped before the scenario finished: ${done(summary)}`);
         process.exit(0);
       } catch (err) {
         stopView();
-        process.stderr.write(`releasebot demo: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-        process.exit(1);
+        exitWithFailure(err);
       }
     });
 }
