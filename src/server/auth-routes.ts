@@ -18,7 +18,8 @@ function isHttps(req: FastifyRequest): boolean {
 /**
  * Login form (`POST /login`, form-encoded: name, password, next) starting a server-side session;
  * `POST /logout` ending it; `GET /api/me` telling the UI who is logged in, what login is required
- * and the CSRF token to send; `GET /api/sessions` listing active sessions (API token).
+ * and the CSRF token to send; `GET /api/sessions` listing active sessions and `DELETE /api/sessions/:user`
+ * ending a user's sessions (API token).
  */
 export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, throttle: LoginThrottle): void {
   // Form bodies are parsed for these two routes only: the JSON API must never accept a form post.
@@ -53,6 +54,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext, thr
     const sessions = await ctx.auth.sessions.list();
     // Never the id (a hash of the cookie) or the CSRF token: enough to see who is logged in from where.
     return { sessions: sessions.map((s) => ({ user: s.user, createdAt: s.createdAt, expiresAt: s.expiresAt, ip: s.ip })) };
+  });
+
+  app.delete<{ Params: { user: string } }>('/api/sessions/:user', async (req, reply) => {
+    const admin = requireToken(ctx.auth, req, reply);
+    const revoked = await ctx.auth.sessions.revokeUser(req.params.user);
+    await ctx.store.appendAudit({ at: ctx.clock.now(), actor: `${admin.via}:${admin.id}`, action: 'revoke-sessions', target: req.params.user, allowed: true, detail: { revoked } });
+    return { user: req.params.user, revoked };
   });
 }
 

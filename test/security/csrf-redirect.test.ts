@@ -94,6 +94,22 @@ describe('security: CSRF from a second origin and open redirects after login (ch
     await page.close();
   });
 
+  it('logging out from the UI revokes the session: its captured cookie no longer acts', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await login(page, h.url);
+    const cookie = (await ctx.cookies()).find((c) => c.name === 'rb_session');
+    const csrf = ((await (await page.request.get(`${h.url}/api/me`)).json()) as { csrfToken: string }).csrfToken;
+    assert.ok(cookie && csrf);
+    await page.goto(`${h.url}/`);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForLoadState('load');
+    const replay = await fetch(`${h.url}/api/actions/stop`, { method: 'POST', headers: { cookie: `rb_session=${cookie.value}`, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(replay.status, 401);
+    assert.equal(h.pipeline.snapshot().hold, null);
+    await ctx.close();
+  });
+
   /** `next` exactly as it appears in the login URL's query; ATTACKER is the second origin's host:port. */
   const vectors = [
     '/%09/ATTACKER/',

@@ -48,6 +48,15 @@ describe('security: server-side sessions', () => {
     assert.ok(list.length >= 1 && list.every((s) => s.user === USER.name && !('id' in s) && !('csrf' in s)));
     assert.equal((await h.app.inject({ method: 'GET', url: '/api/sessions' })).statusCode, 401);
   });
+
+  it("an admin (API token) ends all of a user's sessions", async () => {
+    const { cookie } = await loginInject(h, USER);
+    assert.equal((await h.app.inject({ method: 'DELETE', url: `/api/sessions/${USER.name}` })).statusCode, 401);
+    const r = await h.app.inject({ method: 'DELETE', url: `/api/sessions/${USER.name}`, headers: { authorization: `Bearer ${API_TOKEN}` } });
+    assert.equal(r.statusCode, 200);
+    assert.ok(r.json().revoked >= 1);
+    assert.equal((await h.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).json().user, null);
+  });
 });
 
 describe('security: a password change revokes sessions (across a restart, SQLite file)', () => {
