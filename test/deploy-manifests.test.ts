@@ -41,7 +41,8 @@ test('Kubernetes manifests: the ConfigMap config is valid with the Secret\'s var
   assert.equal(container.envFrom[0].secretRef.name, m.get('Secret')!.metadata.name);
   assert.equal(container.ports[0].containerPort, config.server.port);
   assert.equal(config.server.host, '0.0.0.0', 'reachable from the Service');
-  assert.equal(container.readinessProbe.httpGet.path, '/healthz');
+  assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+  assert.equal(container.livenessProbe.httpGet.path, '/healthz');
   assert.ok(pod.terminationGracePeriodSeconds > 30, 'longer than serve\'s default --stop-timeout');
   assert.equal(m.get('Service')!.spec.selector['app.kubernetes.io/name'], 'releasebot');
 });
