@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, startUiTarget, type UiTarget } from '../test/ui-target.js';
+import { pageReady } from '../test/ui-checks.js';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 
@@ -62,15 +63,20 @@ async function main(): Promise<void> {
     if (ev) {
       await page.goto(base + ev);
       await page.locator('figure.chart canvas').first().waitFor({ timeout: 30_000 });
+      await pageReady(page);
       await page.screenshot({ path: `${OUT}event.png`, fullPage: true });
     } else console.warn('no event yet: event.png not regenerated');
     await page.goto(`${base}/history`);
     await page.locator('tr[data-build]').first().waitFor({ timeout: 30_000 });
+    await pageReady(page);
     await page.screenshot({ path: `${OUT}history.png`, fullPage: true });
-    const build = await firstHref(page, 'tr[data-build] a');
+    // The most telling build page is the rolled-back one: its events, verdicts and the rollback in its journey.
+    const bad = page.locator('tr[data-build]:has(.badge.out-rolled_back, .badge.out-tainted) a');
+    const build = (await bad.count()) > 0 ? await bad.first().getAttribute('href') : await firstHref(page, 'tr[data-build] a');
     if (build) {
       await page.goto(base + build);
-      await page.locator('table.waterfall, .muted').first().waitFor({ timeout: 30_000 });
+      // Not just any `.muted`: "Loading…" is one; wait until the page has drawn its content.
+      await pageReady(page);
       await page.screenshot({ path: `${OUT}build.png`, fullPage: true });
     }
     console.log(`screenshots written to ${OUT} (from ${target?.kind ?? base})`);
