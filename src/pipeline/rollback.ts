@@ -89,7 +89,9 @@ function taintFrom(d: Draft, bad: BuildState, reason: string): BuildState[] {
  */
 function holdAfterRollback(d: Draft, bad: BuildState, maxSeq: number, j: BadJudgement): void {
   if (!rollbackMayReplace(d)) return;
-  const lift = Math.max(maxSeq, bad.seq, d.s.hold?.liftOnBuildNewerThan ?? -Infinity);
+  // Newer than every tainted build, also those of an earlier rollback whose hold a failure hold replaced.
+  let lift = Math.max(maxSeq, bad.seq, d.s.hold?.liftOnBuildNewerThan ?? -Infinity);
+  for (const b of Object.values(d.s.builds)) if (b.status === 'tainted' && b.seq > lift) lift = b.seq;
   const reason = `rolled back ${bad.id} (${j.reason}); holding until a build newer than #${lift} arrives or a person resumes`;
   d.s.hold = { actor: ORCHESTRATOR, reason, at: d.now, kind: 'hold', liftOnBuildNewerThan: lift };
   d.decide('hold', ORCHESTRATOR, reason, { buildId: bad.id, stage: j.stage });

@@ -61,6 +61,19 @@ describe('step: holds survive rollbacks (regressions)', () => {
     assert.equal(d.state.hold, null);
   });
 
+  it('a rollback after a failure hold still waits for a build newer than every tainted build', () => {
+    // Found by the property test: b2's rollback hold was replaced by b1's failure hold, then b1's rollback forgot b2.
+    const d = oneStage();
+    d.observe({ type: 'build_received', build: { id: 'b1' } });
+    d.observe({ type: 'build_received', build: { id: 'b2' } });
+    d.observe({ type: 'judged_bad', buildId: 'b2', stage: 'queue', actor: monitor, reason: 'bad' });
+    failFirstStep(d);
+    d.observe({ type: 'judged_bad', buildId: 'b1', stage: 'staging', actor: monitor, reason: 'bad too' });
+    d.observe({ type: 'build_received', build: { id: 'b1x', seq: 1.5 } });
+    assert.ok(d.state.hold, 'a build older than the tainted b2 does not lift the hold');
+    assert.equal(d.state.hold!.liftOnBuildNewerThan, 2);
+  });
+
   it('keeps the rollback target although more than the prune cap of builds finished since', () => {
     const d = new ReducerDriver(initialState([stage('staging')]));
     for (const id of ['b1', 'b2']) {
