@@ -10,8 +10,8 @@ import { DAY_MS } from './fetch.js';
  * shown the effect. Rules and reasons: docs/detection.md, "Blame".
  */
 
-/** The level just before a deploy: the average of its points over this span. */
-export const PRE_DEPLOY_MS = 5 * 60_000;
+/** The level just before a deploy: the average of its points over this span (short: a rollback a few minutes earlier must not mix into it). */
+export const PRE_DEPLOY_MS = 2 * 60_000;
 /** Points needed for a span's average to count as a level (1 minute at 15 s). */
 export const MIN_LEVEL_POINTS = 4;
 /** Processes restart at a deploy step: a dip within this long after the deploy is not judged. */
