@@ -36,6 +36,15 @@ test('a symptom already there before the deploy (a previous build lingering) is 
   assert.match(why ?? '', /already there before the deploy/);
 });
 
+test("the next build right after a rollback: the previous build's fading symptom is not its doing", () => {
+  const now = DEPLOY + 2 * MIN;
+  // A bad build from 4 min before (x5), rolled back 2.5 min before this deploy, fading over 5 minutes.
+  const rollback = DEPLOY - 150_000;
+  const f = (t: number) => (t <= DEPLOY - 4 * MIN ? 100 : t <= rollback ? 500 : 100 + 400 * Math.max(0, 1 - (t - rollback) / (5 * MIN)));
+  const why = notTheDeploys(check(), around(now, f), breach(100, 13), {}, DEPLOY, now);
+  assert.match(why ?? '', /already there before the deploy/);
+});
+
 test('falling traffic: far below the 3 h mean, but no lower than just before the deploy: not the deploy\'s', () => {
   const now = DEPLOY + 3 * MIN;
   const s = around(now, (t) => 1000 - ((t - (DEPLOY - 3 * 3_600_000)) / 3_600_000) * 60);
