@@ -8,7 +8,7 @@ import { runScenario, scenarioArb } from '../../test/support/reducer-scenario.js
  * regressions (holds lost through rollbacks, a lowered auto-lift threshold, pruned rollback targets)
  * in seconds; `npm run bench:props` runs many more. FC_SEED / FC_RUNS reproduce or extend a run.
  */
-const RUNS = Number(process.env.FC_RUNS ?? 4000);
+const RUNS = Number(process.env.FC_RUNS ?? 8000);
 
 describe('step: properties over random runs', () => {
   it(`keeps every invariant (${RUNS} runs)`, () => {
