@@ -147,3 +147,25 @@ test('serve: a PostgreSQL schema that does not exist yet is created', { timeout:
     await admin.end();
   }
 });
+
+test('serve started by npm (npx releasebot serve) stops cleanly when its launcher is killed, instead of living on as an orphan', { timeout: 60_000 }, async () => {
+  const file = configFile(`sqlite:${join(mkdtempSync(join(tmpdir(), 'rb-life-db-')), 'rb.db')}`);
+  // A shell that does not exec its command, as npm exec's does; npm_command marks an npm launch.
+  const quoted = [process.execPath, ...cliArgs('serve', '--config', file, '--port', '0')].map((a) => `'${a}'`).join(' ');
+  const launcher = spawn('sh', ['-c', `${quoted}; true`], { env: { ...process.env, npm_command: 'exec' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  launcher.stderr.on('data', (d) => (err += d));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const m = /listening on http:\/\/\S+:(\d+)/.exec(err);
+      if (m) { clearInterval(timer); resolve(Number(m[1])); }
+    }, 100);
+    setTimeout(() => { clearInterval(timer); reject(new Error(`serve did not start: ${err}`)); }, 30_000);
+  });
+  launcher.kill('SIGKILL');
+  // The server's stderr is still our pipe: it ends when the server has exited.
+  await new Promise((r) => launcher.stderr.once('end', r));
+  assert.match(err, /the end of its npm launcher: stopping/);
+  assert.match(err, /stopped/);
+  assert.ok(await refuses(port), `port ${port} still accepts connections`);
+});

@@ -5,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import { createApp, type App } from '../app/create-app.js';
 import { EXIT } from './exit.js';
 import { parsePort } from './flags.js';
+import { watchLauncher } from './launcher-watch.js';
 
 interface ServeFlags {
   config?: string;
@@ -35,7 +36,7 @@ function stopOnSignals(app: App, log: (line: string) => void, timeoutMs: number)
       process.exit(EXIT.failed);
     }
     stopping = true;
-    log(`received ${signal}: stopping (deploy steps in flight are re-run by the next start)`);
+    log(`${signal.startsWith('SIG') ? 'received ' : ''}${signal}: stopping (deploy steps in flight are re-run by the next start)`);
     setTimeout(() => {
       log(`stop took longer than ${timeoutMs / 1000}s: exiting now`);
       process.exit(EXIT.failed);
@@ -46,6 +47,7 @@ function stopOnSignals(app: App, log: (line: string) => void, timeoutMs: number)
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  watchLauncher(() => void stop('the end of its npm launcher'));
 }
 
 /** `releasebot serve --config FILE`: the production main job (API, UI, orchestrator, monitor, notifiers). */
