@@ -10,6 +10,7 @@ import type { BadBuildEffect } from '../src/sim/fleet.js';
 import type { Severity } from '../src/domain/events.js';
 import { severityRank } from '../src/monitor/assess.js';
 import { installSituations, THIN_REFERENCE_FLEET, THIN_REFERENCE_STAGES } from './deploy-situations.js';
+import { runFaultScenarios } from './deploy-faults.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -193,6 +194,10 @@ const report = {
   bad: results,
 };
 await rig.close();
+// Fault scenarios (bench/deploy-faults.ts): crashing builds and metrics-backend outages, on a separate run.
+const faultDays = arg('faults-days', 3);
+const faults = faultDays > 0 ? await runFaultScenarios(seed, faultDays, () => Date.now()) : undefined;
+Object.assign(report, { faults });
 if (json) console.log(JSON.stringify(report));
 else console.log(JSON.stringify(report, null, 2));
 if (process.argv.includes('--events')) for (const e of events.reverse()) console.error(new Date(e.openedAt).toISOString().slice(11, 19), e.buildId, e.stage, e.severity, e.confidence, e.action, badIds.has(e.buildId) ? 'BAD' : 'good', e.summary.slice(0, 230));
