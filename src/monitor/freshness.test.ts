@@ -4,6 +4,7 @@ import type { Series } from '../metrics/source.js';
 import { darkSignals } from './dark.js';
 import { scopeFreshness, stalenessBound } from './freshness.js';
 import { gateCheckEvidence, gateRecord } from './gate.js';
+import { probedNewest, probeQuery, rangeSelectors } from './sample-probe.js';
 import type { SeriesPlace } from './scope.js';
 
 const NAMES = { tier: 'tier', az: 'az', environment: 'environment' };
@@ -78,4 +79,19 @@ test('the staleness bound: configured, else 3x the observed spacing, never below
   assert.equal(stalenessBound(sparse, STEP), 12 * STEP);
   assert.equal(stalenessBound([], STEP), 3 * STEP);
   assert.equal(stalenessBound(sparse, STEP, 10_000), 10_000);
+});
+
+test('the sample probe finds the range selectors behind a check, and its times replace the points', () => {
+  assert.deepEqual(rangeSelectors('sum by (az) (rate(app_requests_total{code=~"5..",job="a}b"}[5m])) / sum(rate(reqs[5m]))'), ['app_requests_total{code=~"5..",job="a}b"}', 'reqs']);
+  assert.deepEqual(rangeSelectors('http_errors_rate'), []);
+  assert.equal(probeQuery('reqs', NAMES), 'max by (environment, tier, az) (timestamp(reqs))');
+  // The points say az1 is fresh (a range function outlives its samples); the raw samples stopped long ago.
+  const xs = [series({ tier: 'canary', az: 'az1' }, start, NOW), series({ tier: 'prod', az: 'az1' }, start, NOW)];
+  const probe = [{ labels: { environment: 'c', tier: 'canary', az: 'az1' }, newestAt: DEPLOYED + STEP }, { labels: { environment: 'c', tier: 'prod', az: 'az1' }, newestAt: NOW }];
+  const f = scopeFreshness(xs, place, { azs: ['az1'], deployFinishedAt: DEPLOYED }, NOW, NAMES, { stepMs: STEP, probe });
+  assert.deepEqual(f.cells.map((c) => [c.newestAt, c.fresh]), [[DEPLOYED + STEP, false]]);
+  assert.equal(f.referenceFresh, 1);
+  assert.equal(darkSignals('errors', f, DEPLOYED, NOW).length, 1);
+  assert.equal(probedNewest(probe, { tier: 'canary' }), DEPLOYED + STEP);
+  assert.equal(probedNewest(probe, { tier: 'staging' }), null);
 });

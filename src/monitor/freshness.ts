@@ -1,5 +1,6 @@
 import type { Labels } from '../domain/events.js';
 import type { Series } from '../metrics/source.js';
+import { probedNewest, type ProbedCell } from './sample-probe.js';
 import type { ScopeLabelNames, SeriesPlace } from './scope.js';
 
 /**
@@ -75,8 +76,12 @@ function newestFinite(s: Series): { newest: number | null; since: (t: number) =>
   return { newest, since };
 }
 
-/** Groups series into cells and measures each cell against `from` (deploy finished) and `now - bound`. */
-function cellsOf(series: readonly Series[], names: ScopeLabelNames, from: number, now: number, boundMs: number): CellFreshness[] {
+/**
+ * Groups series into cells and measures each cell against `from` (deploy finished) and `now - bound`.
+ * With a probe, a cell's newest sample is the newest raw sample the server holds for it (points of
+ * range functions outlive the samples behind them).
+ */
+function cellsOf(series: readonly Series[], names: ScopeLabelNames, from: number, now: number, boundMs: number, probe?: readonly ProbedCell[]): CellFreshness[] {
   const cells = new Map<string, CellFreshness>();
   for (const s of series) {
     const labels = cellLabels(s.labels, names);
@@ -88,7 +93,10 @@ function cellsOf(series: readonly Series[], names: ScopeLabelNames, from: number
     if (f.newest !== null && (c.newestAt === null || f.newest > c.newestAt)) c.newestAt = f.newest;
     cells.set(key, c);
   }
-  for (const c of cells.values()) c.fresh = c.samplesSinceDeploy > 0 && c.newestAt !== null && now - c.newestAt <= boundMs;
+  for (const c of cells.values()) {
+    if (probe) c.newestAt = probedNewest(probe, c.labels);
+    c.fresh = c.samplesSinceDeploy > 0 && c.newestAt !== null && c.newestAt > from && now - c.newestAt <= boundMs;
+  }
   return [...cells.values()];
 }
 
@@ -103,13 +111,13 @@ export function scopeFreshness(
   deploy: { azs: readonly string[]; deployFinishedAt: number },
   now: number,
   names: ScopeLabelNames,
-  opts: { stepMs: number; boundMs?: number },
+  opts: { stepMs: number; boundMs?: number; probe?: readonly ProbedCell[] },
 ): ScopeFreshness {
   const inScope = series.filter((s) => place(s.labels) === 'in');
   const reference = series.filter((s) => place(s.labels) === 'reference');
   const boundMs = stalenessBound(series, opts.stepMs, opts.boundMs);
-  const cells = cellsOf(inScope, names, deploy.deployFinishedAt, now, boundMs);
-  const refCells = cellsOf(reference, names, -Infinity, now, boundMs);
+  const cells = cellsOf(inScope, names, deploy.deployFinishedAt, now, boundMs, opts.probe);
+  const refCells = cellsOf(reference, names, -Infinity, now, boundMs, opts.probe);
   const missingAzs = deploy.azs.filter((az) => !inScope.some((s) => s.labels[names.az] === undefined || s.labels[names.az] === az));
   return { boundMs, cells, missingAzs, referenceCells: refCells.length, referenceFresh: refCells.filter((c) => c.fresh).length };
 }

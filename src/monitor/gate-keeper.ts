@@ -9,6 +9,7 @@ import { darkSignals } from './dark.js';
 import type { CheckFetch } from './fetch.js';
 import { scopeFreshness } from './freshness.js';
 import { gateCheckEvidence, gateRecord, scopeText } from './gate.js';
+import type { ProbedCell } from './sample-probe.js';
 import { placer, type DeployScope } from './scope.js';
 
 interface GateKeeperDeps {
@@ -68,13 +69,14 @@ export class GateKeeper {
     fetch: CheckFetch | undefined,
     outcome: { missing?: string; signals: Signal[]; maxAbsZ?: number },
     now: number,
+    probe?: ProbedCell[],
   ): GateCheckResult {
     const finishedAt = this.deployFinishedAt(state, d);
     if (finishedAt === undefined) return { dark: [] };
     const names = this.deps.config.scopeLabels;
     const stale = this.deps.config.monitor.staleness;
     const freshness = fetch?.ok
-      ? scopeFreshness(fetch.data.current, placer(state, d, names), { azs: d.azs, deployFinishedAt: finishedAt }, now, names, { stepMs: this.deps.stepMs, ...(stale !== undefined ? { boundMs: stale * 1000 } : {}) })
+      ? scopeFreshness(fetch.data.current, placer(state, d, names), { azs: d.azs, deployFinishedAt: finishedAt }, now, names, { stepMs: this.deps.stepMs, ...(stale !== undefined ? { boundMs: stale * 1000 } : {}), ...(probe ? { probe } : {}) })
       : undefined;
     const dark = freshness ? darkSignals(check.name, freshness, finishedAt, now) : [];
     const ev = gateCheckEvidence(

@@ -19,7 +19,8 @@ import { EventActions, MONITOR_ACTOR } from './event-actions.js';
 import { NoDataTracker } from './no-data.js';
 import { deploysInProgress } from './scope.js';
 import { GateKeeper } from './gate-keeper.js';
-import { TickTiming } from './tick-timing.js';
+import { TickTiming, withinTick } from './tick-timing.js';
+import { probeNewest, type ProbedCell } from './sample-probe.js';
 import type { GateRecord } from '../domain/gate.js';
 import type { Registry } from 'prom-client';
 
@@ -128,7 +129,7 @@ export class Monitor implements ChartProvider {
     const signalsByDeploy = new Map<string, Signal[]>();
     if (deploys.length > 0) {
       // A build whose bake ended is judged on an answer from the backend now, not on the cache alone.
-      const fetched = await this.fetchAll(now, deploys.some((d) => d.phase === 'ready'));
+      const [fetched, probes] = await Promise.all([this.fetchAll(now, deploys.some((d) => d.phase === 'ready')), this.probeAll(now)]);
       for (const d of deploys) {
         const key = deployKey(d.buildId, d.stage);
         const signals: Signal[] = [];
@@ -140,7 +141,7 @@ export class Monitor implements ChartProvider {
             o = deployCheckOutcome(check, fetched.get(check.name), state, d, now, names);
           }
           report.outcomes.push({ deploy: key, ...o });
-          const g = this.gates.checkDeploy(state, d, check, fetched.get(check.name), o, now);
+          const g = this.gates.checkDeploy(state, d, check, fetched.get(check.name), o, now, probes.get(check.name));
           signals.push(...o.signals, ...g.dark);
           await this.noData.observe(d, check.name, o.missing ?? g.inconclusive, now);
         }
@@ -188,6 +189,19 @@ export class Monitor implements ChartProvider {
     const fetched = await fetchChecksForTick(ctx, this.deps.config.checks, now, { stepMs: this.deps.stepMs ?? DEFAULT_STEP_MS, waitMs: this.deps.config.monitor.tick * 1000, fresh });
     for (const [name, f] of fetched) if (!f.ok) this.log(`monitor: check ${name}: ${f.error.message}`);
     return fetched;
+  }
+
+  /** Real sample times per scope cell for checks with range selectors (sample-probe.ts); a failed probe is left out. */
+  private async probeAll(now: number): Promise<Map<string, ProbedCell[]>> {
+    const names = this.deps.config.scopeLabels;
+    const out = new Map<string, ProbedCell[]>();
+    await Promise.all(
+      this.deps.config.checks.map(async (c) => {
+        const p = await withinTick(probeNewest(this.deps.source, c, now, names), this.deps.config.monitor.tick * 1000, `probe ${c.name}`).catch(() => undefined);
+        if (p) out.set(c.name, p);
+      }),
+    );
+    return out;
   }
 
   /** Per check: fetch mode, series, samples and bytes held (for /metrics). */
