@@ -70,3 +70,22 @@ test('parseAt accepts ISO and epoch ms, rejects the rest', () => {
   assert.equal(parseAt(String(AT)), AT);
   assert.throws(() => parseAt('yesterday'), /--at "yesterday"/);
 });
+
+test('evaluate --scope prints the promotion gate: fresh data passes, a dark canary breaches, a never-seen AZ is inconclusive', async () => {
+  const { source, fleet } = setup();
+  const config = configSchema.parse({
+    pipeline: { stages: [{ name: 'canary', environment: 'commercial', tier: 'canary', azs: ['az1'], percent: 100 }] },
+    checks: [{ name: 'requests', query: 'sum by (environment, tier, az) (http_requests_rate)', direction: 'down' }],
+  });
+  const scope = { environment: 'commercial', tier: 'canary', azs: ['az1'] };
+  const ok = await evaluateChecks(config, source, AT, scope, AT - 5 * 60_000);
+  assert.equal(ok.gate?.verdict, 'pass', ok.gate?.reason);
+  assert.match(formatEvaluate(ok), /gate pass .* requests: 1 in-scope series \(1 fresh\)/s);
+  const never = await evaluateChecks(config, source, AT, { ...scope, azs: ['az9'] }, AT - 5 * 60_000);
+  assert.equal(never.gate?.verdict, 'inconclusive');
+  assert.match(never.gate!.reason, /never reported/);
+  fleet.addSilencer((cell, t) => cell.tier === 'canary' && t >= AT - 3 * 60_000);
+  const dark = await evaluateChecks(config, source, AT, scope, AT - 5 * 60_000);
+  assert.equal(dark.gate?.verdict, 'breach');
+  assert.match(dark.gate!.reason, /went dark after the deploy: environment=commercial tier=canary az=az1/);
+});

@@ -12,6 +12,9 @@ import { countsAsAnomaly } from '../monitor/deploy-signals.js';
 import { matchesScope, parseScopeSpec, type ScopeSpec } from '../monitor/scope.js';
 import { EXIT_CONFIG_INVALID } from './check-config.js';
 import { parseAt } from './parse-at.js';
+import { evaluateGate, type GateInput } from './evaluate-gate.js';
+import { formatGate } from '../monitor/gate.js';
+import type { GateRecord } from '../domain/gate.js';
 
 export { parseAt };
 
@@ -44,6 +47,8 @@ export interface EvaluatedSeries {
 export interface EvaluateOutput {
   at: string;
   checks: Array<{ name: string; series: EvaluatedSeries[]; error?: string }>;
+  /** With a scope: the promotion gate for a deploy there that finished at `--deployed-at`. */
+  gate?: GateRecord;
 }
 
 const RANK: Record<VerdictKind, number> = { breach: 3, error: 2, inconclusive: 1, pass: 0 };
@@ -83,13 +88,15 @@ function toSeries(check: CheckConfig, j: SeriesJudgement, inScope: boolean): Eva
  * One tick of every check at `at`: fetch, judge every series, and mark it in or out of `scope`
  * (no scope: every series counts as in scope). A check whose query fails lists no series and an error.
  */
-export async function evaluateChecks(config: Config, source: MetricsSource, at: number, scope?: ScopeSpec): Promise<EvaluateOutput> {
+export async function evaluateChecks(config: Config, source: MetricsSource, at: number, scope?: ScopeSpec, deployedAt?: number): Promise<EvaluateOutput> {
   const fetcher = directFetcher(source, DEFAULT_STEP_MS);
   const checks: EvaluateOutput['checks'] = [];
+  const gateInputs: GateInput[] = [];
   for (const check of config.checks) {
     const f = await fetchCheck(fetcher, check, at, { seasonal: true });
     if (!f.ok) {
       checks.push({ name: check.name, series: [], error: `${f.error.code}: ${f.error.message}` });
+      gateInputs.push({ name: check.name, series: [], judged: [], error: `${f.error.code}: ${f.error.message}` });
       continue;
     }
     const idx = seasonalIndex(f.data);
@@ -99,8 +106,11 @@ export async function evaluateChecks(config: Config, source: MetricsSource, at: 
       return toSeries(check, j, scope ? matchesScope(s.labels, scope, config.scopeLabels) : true);
     });
     checks.push({ name: check.name, series, ...(series.length === 0 ? { error: 'no data: the query returned no series' } : {}) });
+    gateInputs.push({ name: check.name, series: f.data.current, judged: series });
   }
-  return { at: new Date(at).toISOString(), checks };
+  const out: EvaluateOutput = { at: new Date(at).toISOString(), checks };
+  if (scope) out.gate = evaluateGate(config, gateInputs, scope, at, deployedAt ?? at - 10 * 60_000);
+  return out;
 }
 
 const f = (x: number | null, d = 3) => (x === null ? '-' : Math.abs(x) >= 1000 ? x.toFixed(0) : x.toPrecision(d));
@@ -117,6 +127,7 @@ export function formatEvaluate(out: EvaluateOutput): string {
       lines.push(`      ${s.reason}`);
     }
   }
+  if (out.gate) lines.push('', ...formatGate(out.gate));
   return lines.join('\n');
 }
 
@@ -128,15 +139,16 @@ export function registerEvaluate(program: Command): void {
     .requiredOption('--config <file>', 'releasebot.yaml')
     .option('--at <time>', 'ISO-8601 time with a zone, epoch seconds or epoch ms (default: now)')
     .option('--scope <labels>', 'the deploy scope, e.g. tier=canary,az=az1 (az may repeat)')
+    .option('--deployed-at <time>', 'with --scope: when the deploy finished, for the promotion gate (default: 10 minutes before --at)')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { config: string; at?: string; scope?: string; json?: boolean }) => {
+    .action(async (opts: { config: string; at?: string; scope?: string; deployedAt?: string; json?: boolean }) => {
       try {
         const config = loadConfig(opts.config);
         const at = opts.at ? parseAt(opts.at) : Date.now();
         const scope = opts.scope ? parseScopeSpec(opts.scope, config.scopeLabels) : undefined;
         // The simulated fleet has samples up to its clock's now: pin it at --at.
         const clock = opts.at ? new ManualClock(at) : new SystemClock();
-        const out = await evaluateChecks(config, createMetricsSource(config.metrics, { clock }), at, scope);
+        const out = await evaluateChecks(config, createMetricsSource(config.metrics, { clock }), at, scope, opts.deployedAt ? parseAt(opts.deployedAt) : undefined);
         console.log(opts.json ? JSON.stringify(out) : formatEvaluate(out));
         if (out.checks.some((c) => c.error && c.series.length === 0)) process.exitCode = 1;
       } catch (err) {
