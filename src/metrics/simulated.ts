@@ -98,7 +98,7 @@ export class SimulatedSource implements MetricsSource {
           .series()
           .map((key) => ({ key, labels: { __name__: key.metric, environment: key.environment, tier: key.tier, az: key.az } as Labels }))
           .filter(({ key, labels }) => key.metric === expr.metric && matches(labels, expr.matchers))
-          .map(({ key, labels }) => ({ labels, timestamps: [...times], values: times.map((t) => (this.fleet.reports(key, t) ? this.fleet.valueAt(key, t) : NaN)) }));
+          .map(({ key, labels }) => ({ labels, timestamps: [...times], values: this.fleet.valuesAt(key, times) }));
       case 'rate':
         // The simulated metrics are already per-second rates: rate() only drops the name.
         return this.evaluate(expr.inner, times).map((s) => ({ ...s, labels: withoutName(s.labels) }));

@@ -17,9 +17,9 @@ interface Change {
 export class DeploymentHistory {
   private readonly byCell = new Map<string, Change[]>();
 
-  /** Shares in force on `cell` at time `t`. */
-  sharesAt(cell: FleetCell, t: number): BuildShares {
-    const changes = this.byCell.get(cellKey(cell));
+  /** Shares in force on `cell` at time `t`. `key` is `cellKey(cell)` when the caller already has it (per-sample paths). */
+  sharesAt(cell: FleetCell, t: number, key: string = cellKey(cell)): BuildShares {
+    const changes = this.byCell.get(key);
     if (!changes) return {};
     // Changes are few per cell; scan from the newest.
     for (let i = changes.length - 1; i >= 0; i--) if (changes[i].at <= t) return changes[i].shares;
@@ -55,15 +55,15 @@ export class DeploymentHistory {
   }
 
   /** When the builds on `cell` last changed at or before `t` (-Infinity: never). */
-  lastChangeAt(cell: FleetCell, t: number): number {
-    const changes = this.byCell.get(cellKey(cell));
+  lastChangeAt(cell: FleetCell, t: number, key: string = cellKey(cell)): number {
+    const changes = this.byCell.get(key);
     if (changes) for (let i = changes.length - 1; i >= 0; i--) if (changes[i].at <= t) return changes[i].at;
     return -Infinity;
   }
 
   /** The latest change on `cell` at or before `t`: when, and the share of the cell that changed build. */
-  lastChange(cell: FleetCell, t: number): { at: number; moved: number } | undefined {
-    const changes = this.byCell.get(cellKey(cell));
+  lastChange(cell: FleetCell, t: number, key: string = cellKey(cell)): { at: number; moved: number } | undefined {
+    const changes = this.byCell.get(key);
     if (!changes) return undefined;
     const norm = (s: BuildShares): BuildShares => (Object.keys(s).length === 0 ? { [BASELINE_BUILD]: 1 } : s);
     for (let i = changes.length - 1; i >= 0; i--) {

@@ -2,13 +2,13 @@ import type { Clock } from '../clock/clock.js';
 import { SystemClock } from '../clock/clock.js';
 import { ReleasebotError } from '../domain/errors.js';
 import { DeploymentHistory, type BuildShares } from './deployments.js';
-import { hashString, normal, poisson } from './noise.js';
+import { hashString, normal3, poisson3 } from './noise.js';
 import { DAILY_SPIKE, dailyLoad, spikeLevel } from './seasonality.js';
 import { FleetSituations } from './situations.js';
 import { lingeringShare } from './linger.js';
 import {
   AZ_FACTOR, BASE_ERROR_RATIO, ENVIRONMENT_FACTOR, FLEET_AZS, FLEET_ENVIRONMENTS, FLEET_METRICS, FLEET_TIERS,
-  SAMPLE_INTERVAL_MS, TIER_JOB_FAILURES, TIER_LATENCY_MS, TIER_TRAFFIC, allCells,
+  SAMPLE_INTERVAL_MS, TIER_JOB_FAILURES, TIER_LATENCY_MS, TIER_TRAFFIC, allCells, cellKey,
   type FleetCell, type FleetMetric, type FleetSeriesKey,
 } from './topology.js';
 
@@ -140,17 +140,34 @@ export class SimulatedFleet {
 
   /** The sample of one series on the 15 s grid point at or before `t`. */
   valueAt(key: FleetSeriesKey, t: number): number {
+    return this.sample(key, this.hashOf(key), cellKey(key), t);
+  }
+
+  /**
+   * The samples of one series at each of `times` (NaN where its cell does not report, see
+   * `reports`): point for point what `reports` and `valueAt` give. Why it exists: the series hash
+   * and cell key are worked out once per series instead of once per sample, which is most of the
+   * cost of a range query.
+   */
+  valuesAt(key: FleetSeriesKey, times: readonly number[]): number[] {
+    const h = this.hashOf(key);
+    const cell = cellKey(key);
+    const out = new Array<number>(times.length);
+    for (let i = 0; i < times.length; i++) out[i] = this.reports(key, times[i]) ? this.sample(key, h, cell, times[i]) : NaN;
+    return out;
+  }
+
+  private sample(key: FleetSeriesKey, h: number, cell: string, t: number): number {
     const slot = Math.floor(t / SAMPLE_INTERVAL_MS);
     const ts = slot * SAMPLE_INTERVAL_MS;
-    const h = this.hashOf(key);
-    const effect = this.effectFactor(key, ts) * this.situations.restartFactor(key, ts, this.deployments);
+    const effect = this.effectFactor(key, cell, ts) * this.situations.restartFactor(key, ts, this.deployments, cell);
     const traffic = this.expectedTraffic(key, ts);
     switch (key.metric) {
       case 'http_requests_rate':
-        return Math.max(0, traffic * effect * (1 + 0.03 * normal(this.seed, h, slot)));
+        return Math.max(0, traffic * effect * (1 + 0.03 * normal3(this.seed, h, slot)));
       case 'http_errors_rate': {
         const windowSeconds = SAMPLE_INTERVAL_MS / 1000;
-        return poisson(traffic * BASE_ERROR_RATIO * effect * windowSeconds, this.seed, h, slot) / windowSeconds;
+        return poisson3(traffic * BASE_ERROR_RATIO * effect * windowSeconds, this.seed, h, slot) / windowSeconds;
       }
       case 'http_latency_p95_ms': {
         const load = traffic / this.trafficScale(key);
@@ -158,11 +175,11 @@ export class SimulatedFleet {
         // Percentiles of few requests are noisy: the relative noise grows as traffic falls.
         const noise = 0.04 + 0.5 / Math.sqrt(traffic * 15 + 1);
         const base = TIER_LATENCY_MS[key.tier] ?? 120;
-        return Math.max(1, base * (0.85 + 0.15 * load) * spike * effect * (1 + noise * normal(this.seed, h, slot)));
+        return Math.max(1, base * (0.85 + 0.15 * load) * spike * effect * (1 + noise * normal3(this.seed, h, slot)));
       }
       case 'jobs_failed_rate': {
         const rate = (TIER_JOB_FAILURES[key.tier] ?? 0.005) * (ENVIRONMENT_FACTOR[key.environment] ?? 1) * effect;
-        return poisson(rate * 15, this.seed, h, slot) / 15;
+        return poisson3(rate * 15, this.seed, h, slot) / 15;
       }
     }
   }
@@ -177,18 +194,18 @@ export class SimulatedFleet {
   }
 
   /** Multiplier from bad builds (by share) and incidents for one series at `t`. */
-  private effectFactor(key: FleetSeriesKey, t: number): number {
+  private effectFactor(key: FleetSeriesKey, cell: string, t: number): number {
     let f = 1;
     if (this.badBuilds.size > 0) {
-      const shares = this.deployments.sharesAt(key, t);
+      const shares = this.deployments.sharesAt(key, t, cell);
       // Why lingering: a rolled-back build's symptoms fade over a rate window, not at once. Only a
       // cell whose builds changed within the longest linger needs the (costlier) look back.
-      const recent = this.maxLingerMs > 0 && this.deployments.lastChangeAt(key, t) > t - this.maxLingerMs;
+      const recent = this.maxLingerMs > 0 && this.deployments.lastChangeAt(key, t, cell) > t - this.maxLingerMs;
       const builds = recent ? this.badBuilds.keys() : Object.keys(shares);
       for (const build of builds) {
         const bad = this.badBuilds.get(build);
         if (!bad || !bad.metrics.includes(key.metric)) continue;
-        const share = recent ? lingeringShare(this.deployments, key, build, t, bad.lingerMs) : shares[build];
+        const share = recent ? lingeringShare(this.deployments, key, build, t, bad.lingerMs, cell) : shares[build];
         if (share) f *= 1 + (bad.factor - 1) * share;
       }
     }

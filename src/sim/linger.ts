@@ -1,5 +1,5 @@
 import type { DeploymentHistory } from './deployments.js';
-import type { FleetCell } from './topology.js';
+import { cellKey, type FleetCell } from './topology.js';
 
 /** Points sampled over the linger span: enough for a smooth fade, few enough to stay cheap. */
 const STEPS = 10;
@@ -10,13 +10,13 @@ const STEPS = 10;
  * immediate; after a rollback the symptom fades over `lingerMs`, as a p95 over `rate(...[5m])`
  * does on a real Prometheus.
  */
-export function lingeringShare(history: DeploymentHistory, cell: FleetCell, buildId: string, t: number, lingerMs: number): number {
-  let share = history.sharesAt(cell, t)[buildId] ?? 0;
+export function lingeringShare(history: DeploymentHistory, cell: FleetCell, buildId: string, t: number, lingerMs: number, key = cellKey(cell)): number {
+  let share = history.sharesAt(cell, t, key)[buildId] ?? 0;
   if (!(lingerMs > 0)) return share;
   // Nothing changed on the cell within the span: the share has been what it is now throughout.
-  if (history.lastChangeAt(cell, t) <= t - lingerMs) return share;
+  if (history.lastChangeAt(cell, t, key) <= t - lingerMs) return share;
   for (let i = 1; i <= STEPS; i++) {
-    const past = history.sharesAt(cell, t - (i * lingerMs) / STEPS)[buildId] ?? 0;
+    const past = history.sharesAt(cell, t - (i * lingerMs) / STEPS, key)[buildId] ?? 0;
     share = Math.max(share, past * (1 - i / STEPS));
   }
   return share;

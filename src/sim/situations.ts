@@ -1,5 +1,5 @@
 import type { DeploymentHistory } from './deployments.js';
-import type { FleetCell, FleetMetric, FleetSeriesKey } from './topology.js';
+import { cellKey, type FleetCell, type FleetMetric, type FleetSeriesKey } from './topology.js';
 
 /**
  * Situations of real fleets that judge deploys wrongly when ignored (issue 10): traffic that falls
@@ -62,9 +62,9 @@ export class FleetSituations {
   }
 
   /** Multiplier of a series at `t` from a restart at the latest deploy step on its cell. */
-  restartFactor(key: FleetSeriesKey, t: number, history: DeploymentHistory): number {
+  restartFactor(key: FleetSeriesKey, t: number, history: DeploymentHistory, cell = cellKey(key)): number {
     if (!this.restart || !COUNTER_RATES.includes(key.metric)) return 1;
-    const change = history.lastChange(key, t);
+    const change = history.lastChange(key, t, cell);
     if (!change || t - change.at >= this.restart.durationMs) return 1;
     return 1 - this.restart.depth * change.moved;
   }
