@@ -5,7 +5,9 @@
 # docs/operations.md ("Container image") has the details. scripts/container-steps.mjs runs these
 # same steps without a Docker daemon (CI does, see .ci/run).
 
-ARG NODE_VERSION=24
+# Node 22, not 24: better-sqlite3 12.x (pinned while development machines run Node 20) can abort
+# a Node 24 process in a statement finalizer; docs/operations.md, "Known issue on Node 24".
+ARG NODE_VERSION=22
 
 # --- build: compile TypeScript, then keep only the production dependencies -------------------
 FROM node:${NODE_VERSION}-bookworm-slim AS build
