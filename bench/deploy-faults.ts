@@ -5,6 +5,7 @@
  * whether every dark build was stopped before 10% of production, whether any build was promoted
  * during an outage, and whether an outage caused a rollback or a stop of a good build.
  */
+import { mulberry32 as rng } from '../src/sim/noise.js';
 import { SimRig } from '../src/monitor/sim-rig.js';
 import { markCrashingBuild, scheduleBackendOutage } from '../src/sim/faults.js';
 
@@ -12,17 +13,6 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FaultFigures {
   days: number;

@@ -5,6 +5,7 @@
  * was rolled back before 10% of production, how fast, and how many good builds were stopped or
  * rolled back by mistake. Seeds differ from the tests' (101-105).
  */
+import { mulberry32 as rng } from '../src/sim/noise.js';
 import { SimRig } from '../src/monitor/sim-rig.js';
 import type { BadBuildEffect } from '../src/sim/fleet.js';
 import type { Severity } from '../src/domain/events.js';
@@ -21,17 +22,6 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A bad change: in the build that introduced it and in every build that arrived before it was rolled back. */
 interface BadChange {

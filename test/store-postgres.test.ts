@@ -3,23 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createStore } from '../src/store/create.js';
 import { runStoreContract } from './store-contract.js';
-
-/** The project machines run PostgreSQL here with trust auth (see docs/architecture.md). */
-const ADMIN_URL = process.env.RELEASEBOT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** Returns why PostgreSQL cannot be used, or undefined when it answers. */
-async function unreachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return undefined;
-  } catch (err) {
-    return `PostgreSQL at ${ADMIN_URL} is unreachable (${(err as Error).message})`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+import { ADMIN_URL, pgUnreachable } from './support/pg-schema.js';
 
 async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
@@ -31,7 +15,7 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-const reason = await unreachable();
+const reason = await pgUnreachable();
 if (reason && process.env.CI === 'true') {
   test('PostgreSQL store contract', () => {
     throw new Error(`${reason}; required when CI=true`);

@@ -101,3 +101,15 @@ export function poisson(lambda: number, ...parts: number[]): number {
   if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * normal(...parts)));
   return poissonInverse(lambda, uniform(...parts));
 }
+
+/** A seeded uniform generator on [0, 1) (mulberry32): one deterministic stream per seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
