@@ -12,24 +12,26 @@ function arg(name: string, fallback: string): string {
   return i > 0 ? process.argv[i + 1] : fallback;
 }
 
-const NAME = (c: { baselineSamples?: number; baseline?: number; shortWindowSamples?: number; shortWindow?: number; recordHalfLife: number; recordGrowth: number }) =>
-  `baseline ${c.baseline ?? c.baselineSamples}, short ${c.shortWindow ?? c.shortWindowSamples}, half-life ${c.recordHalfLife}, growth ${c.recordGrowth}`;
+const NAME = (c: { baselineSamples?: number; baseline?: number; shortWindowSamples?: number; shortWindow?: number; recordHalfLife: number; recordGrowth: number; zCap: number }) =>
+  `baseline ${c.baseline ?? c.baselineSamples}, short ${c.shortWindow ?? c.shortWindowSamples}, half-life ${c.recordHalfLife}, growth ${c.recordGrowth}, z cap ${c.zCap}`;
 
 /**
- * The grid: short window, record half-life (0 = gate off) and growth limit; `--baselines 288,576`
+ * The grid: short window, record half-life (0 = gate off), growth limit and z cap (`--caps`, default
+ * 50,200,1000: 50 was the fixed cap before it was found to decide whole files); `--baselines 288,576`
  * adds baseline lengths (default 288 only: with 576 the demo's daily spike is blamed on a good
  * build, see docs/detection.md). Fixed:
  * likelihood tail 1e-5 (1e-4 and 1e-6 lost everywhere in earlier runs), minimum relative change 10%
  * (a requirement, not a knob), record cap 10, refractory 72, clip 3.
  */
-export function grid(baselines: number[] = [288]): Candidate[] {
+export function grid(baselines: number[] = [288], caps: number[] = [50, 200, 1000]): Candidate[] {
   const out: Candidate[] = [];
   for (const baseline of baselines)
+    for (const zCap of caps)
     for (const shortWindow of [2, 3])
       for (const recordHalfLife of [0, 2304, 4608, 9216])
         for (const recordGrowth of [1, 1.25, 1.5]) {
           if (recordHalfLife === 0 && recordGrowth !== 1) continue;
-          const change = { baseline, shortWindow, recordHalfLife, recordGrowth };
+          const change = { baseline, shortWindow, recordHalfLife, recordGrowth, zCap };
           out.push({ name: NAME(change), change });
         }
   return out;
@@ -40,7 +42,8 @@ function main(): void {
   const maxStress = Number(arg('--max-stress', 'Infinity'));
   const started = performance.now();
   const baselines = arg('--baselines', '288').split(',').map(Number);
-  const r = crossValidate(data, grid(baselines), maxStress);
+  const caps = arg('--caps', '50,200,1000').split(',').map(Number);
+  const r = crossValidate(data, grid(baselines, caps), maxStress);
   const shipped = NAME(DEFAULT_SHAPE);
   if (process.argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify({ ...r, shipped, seconds: (performance.now() - started) / 1000 })}\n`);

@@ -99,3 +99,22 @@ test('default: an alarm below the minimum effect is a pass marked unusual (what 
   assert.equal(usual.unusual, true);
   assert.equal(check(series(740, noisy)).unusual, undefined);
 });
+
+test('streaming detector: a series that spikes often still alarms on a spike far beyond its usual ones', () => {
+  // Two weeks at 5 minutes: noise around 100 with a z 60-80 spike every 250 samples (not daily, so
+  // the same-time-yesterday comparison does not excuse it); the record rises to the usual spike
+  // size. Then one spike three times the usual size. With the z cap at 50 the record reached the
+  // cap and nothing, however large, could beat it any more.
+  const det = new StreamingDetector(defaultParams(300, 'both', resolveGuards({})));
+  const noise = (i: number) => wobble(i) * 0.5 + 50;
+  let usualAlarms = 0;
+  let bigAlarm = false;
+  for (let i = 0; i < 4200; i++) {
+    const usual = i > 300 && i % 250 === 0 && i < 4000;
+    const r = det.step(noise(i) + (usual ? 60 + ((i * 7919) % 21) : 0) + (i === 4100 ? 240 : 0));
+    if (r.alarm && i >= 3000 && i < 4000) usualAlarms++;
+    if (r.alarm && i >= 4100 && i <= 4101) bigAlarm = true;
+  }
+  assert.equal(usualAlarms, 0, 'usual spikes no longer alarm once the record knows them');
+  assert.ok(bigAlarm, 'a spike three times the usual size alarms');
+});

@@ -20,6 +20,13 @@ export interface DefaultParams {
   scoreHistory: number;
   /** Winsorising bound: a point enters the baseline clipped to mean +- clip * sigma. */
   clip: number;
+  /**
+   * Largest z a point can score (a constant series' infinite z must stay finite in running sums).
+   * It also bounds how far one extreme point moves the score history (which quiets the likelihood
+   * for a while after a huge spike) and the record: too low a cap and a series whose record
+   * reached it can never alarm again; see docs/detection.md.
+   */
+  zCap: number;
   /** Minimum effect: no alarm unless the short-term mean z is at least this. */
   minZ: number;
   /** Minimum effect: no alarm unless the short-term mean differs from the usual level by this fraction of it. */
@@ -125,7 +132,7 @@ export class StreamingDetector {
     let z = 0;
     if (this.base.count >= g.minSamples) {
       const lowVolume = Math.abs(mean) < g.minVolume && Math.abs(x) < g.minVolume;
-      z = lowVolume ? 0 : Math.max(0, Math.min(directedZ(zOf(x, mean, sigma), this.p.direction), 50));
+      z = lowVolume ? 0 : Math.max(0, Math.min(directedZ(zOf(x, mean, sigma), this.p.direction), this.p.zCap));
       // Why: a daily batch job is unusual against the last hours but normal against yesterday.
       if (z > 0) z = Math.min(z, this.seasonalZ(x, sigma));
     }
