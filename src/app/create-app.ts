@@ -2,23 +2,22 @@ import { registerMonitorMetrics } from '../monitor/monitor-metrics.js';
 import { PrometheusSource } from '../metrics/prometheus.js';
 import { SystemClock, type Clock } from '../clock/clock.js';
 import type { Config } from '../config/schema.js';
-import { stageDefs } from '../config/stage-defs.js';
 import { createMetricsSource } from '../metrics/create-source.js';
 import type { MetricsSource } from '../metrics/source.js';
-import { Monitor } from '../monitor/monitor.js';
+import type { Monitor } from '../monitor/monitor.js';
 import { createNotifiers } from '../notify/create-notifiers.js';
-import { watchPipelineForEvents } from '../notify/event-refresh.js';
-import type { Notification } from '../notify/notification.js';
 import { Outbox } from '../notify/outbox.js';
 import { createSlackClient } from '../notify/slack.js';
-import { createDeployer, retryPolicyOf } from '../pipeline/create-deployer.js';
-import { PipelineRunner } from '../pipeline/runner.js';
+import type { PipelineControl } from '../pipeline/control.js';
+import type { PipelineRunner } from '../pipeline/runner.js';
 import { buildServer, type ReleasebotServer } from '../server/app.js';
 import { registerSlackActions } from '../server/slack-actions.js';
-import { applyDeployStep } from '../sim/deploy-step.js';
 import { SimulatedFleet } from '../sim/fleet.js';
 import { createStore } from '../store/create.js';
 import type { Store } from '../store/store.js';
+import { ReleasebotError } from '../domain/errors.js';
+import { leaderParts, type LeaderParts } from './leader-parts.js';
+import { createReplica, replicasEnabled, type Replica } from './replica-app.js';
 
 export interface AppOptions {
   config: Config;
@@ -39,9 +38,14 @@ export interface App {
   config: Config;
   clock: Clock;
   store: Store;
-  runner: PipelineRunner;
-  monitor: Monitor;
-  outbox: Outbox;
+  /** The pipeline as the API sees it (the runner, or with replicas the leader's runner or the stored state). */
+  pipeline: PipelineControl;
+  /** The runner, monitor and outbox of the one instance; with replicas those of the leader (a follower throws CONFLICT). */
+  readonly runner: PipelineRunner;
+  readonly monitor: Monitor;
+  readonly outbox: Outbox;
+  /** `single` (one process), or `leader` / `follower` of replicas. */
+  role(): 'single' | 'leader' | 'follower';
   source: MetricsSource;
   server: ReleasebotServer;
   /** The simulated fleet, when metrics or the deployer are simulated. */
@@ -62,68 +66,79 @@ function within(p: Promise<unknown>, ms: number): Promise<unknown> {
 /**
  * Builds every component from the configuration. Dependencies are passed in, never built inside
  * the components, so the demo, `serve` and the tests wire the same code differently only here.
+ * With a PostgreSQL store (replicas.enabled) the process is one of several replicas: the pipeline,
+ * monitor and outbox run only while it leads (src/app/replica-app.ts).
  */
 export async function createApp(opts: AppOptions): Promise<App> {
   const { config, clock, log } = opts;
+  const replicated = replicasEnabled(config);
   const simulated = config.metrics.type === 'simulated' || config.deployer.type === 'simulated';
   const fleet = simulated ? new SimulatedFleet({ seed: config.metrics.type === 'simulated' ? config.metrics.seed : 1, clock }) : undefined;
   const store = await createStore(config.store.url);
   const slackClient = config.notify.slack ? createSlackClient(config.notify.slack) : undefined;
   const wallClock = opts.wallClock ?? new SystemClock();
-  const notifiers = createNotifiers(config.notify, { store, slackClient, write: opts.write ?? log, log, clock: wallClock });
-  const outbox = new Outbox({ store, clock: opts.outboxClock ?? clock, notifiers, log });
-  const notify = (n: Notification): void => void outbox.enqueue(n);
-  const deployer = createDeployer(config.deployer, { clock, log, onDeployed: fleet ? (req) => applyDeployStep(fleet, req, clock.now()) : undefined });
-  const stages = stageDefs(config);
-  const runner = new PipelineRunner({
-    store, deployer, clock, stages, retry: retryPolicyOf(config.deployer), onNotify: notify, log, tickMs: config.pipeline.tick * 1000,
-    // The monitor reports promotion-gate verdicts; in shadow mode it only watches, so nothing waits for them.
-    gate: !config.policy.shadow,
-  });
-  // Event messages follow rollbacks, holds and resumes, whoever made them.
-  const refresher = watchPipelineForEvents({ pipeline: runner, store, notify, log });
   const source = createMetricsSource(config.metrics, { clock, fleet });
-  const monitor = new Monitor({ config, source, clock, store, pipeline: runner, notify, log });
+  const partsDeps = { config, clock, log, store, source, fleet, slackClient, write: opts.write, outboxClock: opts.outboxClock, wallClock };
+  const single: LeaderParts | undefined = replicated ? undefined : leaderParts(partsDeps);
+  const replica: Replica | undefined = replicated ? createReplica(partsDeps) : undefined;
+  const current = (): LeaderParts => {
+    const p = single ?? replica!.parts();
+    if (!p) throw new ReleasebotError('CONFLICT', 'this replica is a follower: the leader runs the pipeline', { role: 'follower' });
+    return p;
+  };
+  // Slack acknowledgements enqueue event messages on any replica; only the leader's outbox delivers them.
+  const outbox = single?.outbox ?? new Outbox({ store, clock: opts.outboxClock ?? clock, notifiers: createNotifiers(config.notify, { store, slackClient, write: opts.write ?? log, log, clock: wallClock }), log });
+  const pipeline: PipelineControl = single?.runner ?? replica!.pipeline;
+  const role = (): 'single' | 'leader' | 'follower' => replica?.leadership.role() ?? 'single';
   const slack = config.notify.slack;
   const server = buildServer({
     config: config.server,
     store,
-    pipeline: runner,
-    charts: monitor,
+    pipeline,
+    charts: single?.monitor ?? replica!.charts,
     clock,
     metricsOnline: () => source.isOnline(),
+    role: () => ({ role: role(), ...(replica ? { holder: replica.leadership.holder() } : {}) }),
     registerExtra: slack && slackClient
       ? (app) => registerSlackActions(app, {
-          signingSecret: slack.signingSecret, actions: runner, store, clock, signatureClock: wallClock, slack: slackClient,
+          signingSecret: slack.signingSecret, actions: pipeline, store, clock, signatureClock: wallClock, slack: slackClient,
           allowedUsers: slack.allowedUsers, allowedGroups: slack.allowedGroups, log,
-          onEventChanged: (e) => notify({ type: 'event', key: `event:${e.id}:ack:${e.acknowledgedBy ?? ''}`, event: e, shadow: false }),
+          onEventChanged: (e) => void outbox.enqueue({ type: 'event', key: `event:${e.id}:ack:${e.acknowledgedBy ?? ''}`, event: e, shadow: false }),
         })
       : undefined,
   });
   registerMonitorMetrics(server.releasebotMetrics.registry, {
-    figures: () => monitor.fetchFigures(),
+    figures: () => (single ?? replica!.parts())?.monitor.fetchFigures() ?? [],
     ...(source instanceof PrometheusSource ? { bytesFetched: () => source.bytesRead } : {}),
   });
-  monitor.registerMetrics(server.releasebotMetrics.registry);
-  const abort = new AbortController();
-  const loops: Promise<void>[] = [];
+  if (single) single.monitor.registerMetrics(server.releasebotMetrics.registry);
   return {
-    config, clock, store, runner, monitor, outbox, source, server, fleet,
+    config, clock, store, source, server, fleet, pipeline, role,
+    get runner() {
+      return current().runner;
+    },
+    get monitor() {
+      return current().monitor;
+    },
+    get outbox() {
+      return single?.outbox ?? current().outbox;
+    },
     async start(startOpts = {}) {
       const run = startOpts.loops !== false;
-      await runner.start({ loop: run });
-      if (run) loops.push(monitor.run(abort.signal), outbox.run(abort.signal));
+      if (single) await single.start(run);
+      else if (!run) throw new ReleasebotError('CONFLICT', 'replicas run their own loops: start({ loops: false }) needs a single instance (replicas.enabled: false)');
+      else await replica!.start();
       const address = await server.listen({ host: config.server.host, port: config.server.port });
       return address.replace('[::1]', 'localhost');
     },
     async close() {
-      abort.abort();
-      refresher.stop();
       await server.close();
-      await runner.close();
-      await Promise.race([Promise.allSettled(loops), new Promise((r) => setTimeout(r, 2000))]);
+      if (single) {
+        await single.stop();
+        await single.loopsEnded(2000);
+      } else await replica!.close();
       // One more delivery pass before the store closes: what the last steps queued goes out now, not at the next start.
-      await within(outbox.runOnce().catch(() => undefined), 5000);
+      if (role() !== 'follower') await within(outbox.runOnce().catch(() => undefined), 5000);
       await store.close();
     },
   };

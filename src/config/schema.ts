@@ -186,6 +186,19 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   store: z.strictObject({ url: z.string().default('sqlite:./.releasebot/releasebot.db') }).default({}),
+  /** Several `serve` processes on one PostgreSQL store: one leads (runs the pipeline and monitor), all serve the API and UI. */
+  replicas: z
+    .strictObject({
+      /** Default: on with a PostgreSQL store, off with SQLite (one process only; `true` there is an error). */
+      enabled: z.boolean().optional(),
+      /** Lease time to live: a dead leader is replaced within it. */
+      lease: duration.default(15),
+      /** How often a follower reloads the pipeline state for its API and UI. */
+      refresh: duration.default(1),
+      /** How long a follower waits for the leader to apply a person's hold/stop/resume/rollback before answering 503. */
+      commandTimeout: duration.default(30),
+    })
+    .default({}),
   pipeline: z.strictObject({
     tick: duration.default(5),
     /** One ordered list across environments; names must be unique. */

@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'SLACK_SIGNATURE'
   | 'NOTIFY_FAILED'
   | 'STORE_FAILED'
+  /** Replicas: no leader applied a command in time (nothing was done). */
+  | 'NO_LEADER'
   | 'UNKNOWN';
 
 export class ReleasebotError extends Error {

@@ -59,7 +59,14 @@ export class LeaderElector {
       this.current = { lease: name, holder: this.opts.holder, token: lease.token };
       this.renewedAt = now;
       this.opts.log?.(`leader: ${this.opts.holder} leads (token ${lease.token})`);
-      await this.opts.onElected(this.current);
+      try {
+        await this.opts.onElected(this.current);
+      } catch (e) {
+        // Could not start leading (the store failed meanwhile): give the lease back rather than lead with nothing running.
+        this.opts.log?.(`leader: could not start leading: ${asReleasebotError(e).message}`);
+        await this.stepDown('its start failed');
+        await this.opts.store.releaseLease(name, this.opts.holder).catch(() => undefined);
+      }
     } else if (lease && this.current) {
       this.renewedAt = now;
       if (lease.token !== this.current.token) await this.stepDown('the lease token moved');
@@ -68,12 +75,16 @@ export class LeaderElector {
     }
   }
 
-  /** Rounds until `signal` aborts; gives the lease up on the way out so another replica need not wait. */
+  /**
+   * Rounds until `signal` aborts; gives the lease up on the way out so another replica need not wait.
+   * A follower sleeps until the current lease expires (at most a renewal period), so it takes over
+   * a dead leader's lease right after its TTL rather than up to a renewal period later.
+   */
   async run(signal: AbortSignal): Promise<void> {
     const renew = this.opts.renewMs ?? (this.opts.ttlMs ?? 15_000) / 3;
     while (!signal.aborted) {
-      await this.round();
-      await this.opts.clock.sleep(renew);
+      await this.round().catch((e: unknown) => this.opts.log?.(`leader: ${asReleasebotError(e).message}`));
+      await this.opts.clock.sleep(this.current ? renew : await this.untilExpiry(renew));
     }
     if (this.current) {
       await this.stepDown('shutting down');
@@ -81,7 +92,20 @@ export class LeaderElector {
     }
   }
 
+  /** Stop leading now (a fenced write was refused: the lease moved); the next round may compete again. */
+  async resign(why: string): Promise<void> {
+    if (this.current) await this.stepDown(why);
+  }
+
+  /** How long to wait before the next attempt to take the lease: until it expires (a little after), at most `renew`. */
+  private async untilExpiry(renew: number): Promise<number> {
+    const lease = await this.opts.store.readLease(this.opts.lease ?? 'pipeline').catch(() => undefined);
+    if (!lease) return renew;
+    return Math.min(renew, Math.max(10, lease.expiresAt - this.opts.clock.now() + 10));
+  }
+
   private async stepDown(why: string): Promise<void> {
+    if (!this.current) return;
     this.opts.log?.(`leader: ${this.opts.holder} steps down (${why})`);
     this.current = undefined;
     await this.opts.onDeposed();

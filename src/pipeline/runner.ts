@@ -1,4 +1,5 @@
 import type { Build } from '../domain/build.js';
+import type { CommandOutcome, StoredCommand } from '../domain/command.js';
 import { asReleasebotError, ReleasebotError } from '../domain/errors.js';
 import type { Actor } from '../domain/pipeline.js';
 import type { PipelineControl } from './control.js';
@@ -125,16 +126,51 @@ export class PipelineRunner implements PipelineControl {
 
   rollback(buildId: string, actor: Actor, reason: string, evidence?: Record<string, unknown>): Promise<boolean> {
     // Checked inside the serial section, so two clicks at once roll back once.
+    return this.serial(() => this.rollbackNow(buildId, actor, reason, evidence));
+  }
+
+  private async rollbackNow(buildId: string, actor: Actor, reason: string, evidence?: Record<string, unknown>, command?: number): Promise<boolean> {
+    const b = this.state.builds[buildId];
+    if (!b && (await this.deps.store.getBuild(buildId))) {
+      throw new ReleasebotError('CONFLICT', `rollback: build "${buildId}" finished long ago and the pipeline no longer tracks it; roll back the oldest tracked build that contains it`, { buildId });
+    }
+    if (!b) throw new ReleasebotError('NOT_FOUND', `rollback: unknown build "${buildId}"`, { buildId });
+    if (b.status === 'tainted') return false;
+    const stage = this.state.stages[b.stageIndex]?.name ?? 'queue';
+    await this.transition({ type: 'judged_bad', buildId, stage, actor, reason, evidence }, command === undefined ? undefined : { id: command, outcome: { ok: true, value: true } });
+    return true;
+  }
+
+  /**
+   * Apply a command from the replicas' inbox exactly once: its transition and "done" (with the
+   * answer the asker gets) are written in one transaction; a refusal (unknown build...) is recorded
+   * as the answer. A store failure leaves it pending for the next try (or the next leader).
+   */
+  async applyCommand(c: StoredCommand): Promise<CommandOutcome> {
     return this.serial(async () => {
-      const b = this.state.builds[buildId];
-      if (!b && (await this.deps.store.getBuild(buildId))) {
-        throw new ReleasebotError('CONFLICT', `rollback: build "${buildId}" finished long ago and the pipeline no longer tracks it; roll back the oldest tracked build that contains it`, { buildId });
+      const cmd = c.command;
+      let outcome: CommandOutcome = { ok: true };
+      try {
+        if (cmd.kind === 'rollback') {
+          const done = await this.rollbackNow(cmd.buildId, cmd.actor, cmd.reason, cmd.evidence, c.id);
+          if (done) return { ok: true, value: true };
+          outcome = { ok: true, value: false };
+        } else if (cmd.kind === 'build') {
+          if (!(await this.seen(cmd.buildId)) && (await this.deps.store.getBuild(cmd.buildId))) await this.transition({ type: 'build_received', build: { id: cmd.buildId } }, { id: c.id, outcome });
+        } else {
+          await this.transition({ type: cmd.kind, actor: cmd.actor, reason: cmd.reason }, { id: c.id, outcome });
+        }
+      } catch (e) {
+        const err = asReleasebotError(e);
+        // Answered (or withdrawn) meanwhile: its transaction was rolled back; report the stored answer.
+        if (err.code === 'CONFLICT' && err.details?.commandId === c.id) return (await this.deps.store.getCommand(c.id))?.outcome ?? { ok: true };
+        // The write failed (store down, version moved, lease lost): nothing was applied; it stays pending.
+        if (this.needsResync || this.closed || err.code === 'STORE_FAILED') throw err;
+        outcome = { ok: false, code: err.code, message: err.message };
       }
-      if (!b) throw new ReleasebotError('NOT_FOUND', `rollback: unknown build "${buildId}"`, { buildId });
-      if (b.status === 'tainted') return false;
-      const stage = this.state.stages[b.stageIndex]?.name ?? 'queue';
-      await this.transition({ type: 'judged_bad', buildId, stage, actor, reason, evidence });
-      return true;
+      // Nothing to write with it (already so, or refused): record the answer on its own.
+      if ((await this.deps.store.getCommand(c.id))?.status === 'pending') await this.deps.store.finishCommand(c.id, outcome);
+      return outcome;
     });
   }
 
@@ -176,17 +212,20 @@ export class PipelineRunner implements PipelineControl {
    * before any effect runs. If the write fails the outcome is unknown (it may have committed), so
    * the next transition first reloads the stored state.
    */
-  private async transition(obs: Observation): Promise<Effect[]> {
-    if (this.closed) throw new ReleasebotError('CONFLICT', 'pipeline runner is closed');
+  private async transition(obs: Observation, command?: { id: number; outcome: CommandOutcome }): Promise<Effect[]> {
+    if (this.closed) throw new ReleasebotError('CONFLICT', 'pipeline runner is closed', { runnerClosed: true });
     if (this.needsResync) await this.resync();
     const now = this.deps.clock.now();
     const r = step(this.state, obs, now);
-    if (r.effects.length === 0 && !stateChanged(this.state, r.state)) return [];
+    if (r.effects.length === 0 && !stateChanged(this.state, r.state)) {
+      if (command) await this.deps.store.finishCommand(command.id, command.outcome);
+      return [];
+    }
     try {
       const steps = [];
       for (const e of r.effects) if (e.type === 'deploy') steps.push(await this.trace.opening(e.request, e.attempt, now));
       const decisions = r.effects.flatMap((e) => (e.type === 'decision' ? [e.decision] : []));
-      const write = { decisions, steps, state: r.state, expectedVersion: this.version };
+      const write = { decisions, steps, state: r.state, expectedVersion: this.version, ...(command ? { command } : {}) };
       const fence = this.deps.fence?.();
       this.version = await this.deps.store.commitTransition(fence ? { ...write, fence } : write);
       this.trace.remember(steps);

@@ -12,7 +12,7 @@ import { Authenticator } from './auth.js';
 import { installAuthHooks } from './auth-hook.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBuildRoutes } from './builds-routes.js';
-import type { ServerContext } from './context.js';
+import type { ReplicaRole, ServerContext } from './context.js';
 import { registerEventRoutes } from './events-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerHistoryRoutes } from './history-routes.js';
@@ -49,6 +49,8 @@ export interface ServerDeps {
   logger?: boolean;
   /** Whether the metrics backend answers (readiness, `GET /readyz`); without it only the store is checked. */
   metricsOnline?: () => Promise<boolean>;
+  /** This process's part among replicas (`/readyz`, `/healthz`); default `single`. */
+  role?: () => ReplicaRole;
 }
 
 /** A Fastify instance with the server's metrics registry attached (for extra metrics from registerExtra). */
@@ -84,6 +86,7 @@ export function buildServer(deps: ServerDeps): ReleasebotServer {
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     ...(deps.charts ? { charts: deps.charts } : {}),
     ...(deps.metricsOnline ? { metricsOnline: deps.metricsOnline } : {}),
+    role: deps.role ?? (() => ({ role: 'single' })),
   };
   installErrorHandler(app);
   // CSP and friends on every response: the UI needs no framing and no foreign scripts (uPlot is served from /static).

@@ -6,6 +6,12 @@ import type { Store } from '../store/store.js';
 import type { Authenticator } from './auth.js';
 import type { ServerMetrics } from './server-metrics.js';
 
+/** This process among replicas: `single` (one process), or the `leader` / a `follower`, with its lease holder id. */
+export interface ReplicaRole {
+  role: 'single' | 'leader' | 'follower';
+  holder?: string;
+}
+
 /** What every route module receives: the injected dependencies plus the server's own helpers. */
 export interface ServerContext {
   config: Config['server'];
@@ -18,6 +24,8 @@ export interface ServerContext {
   metrics: ServerMetrics;
   /** Whether the metrics backend answers (for `/readyz`). */
   metricsOnline?: () => Promise<boolean>;
+  /** This process's part among replicas. */
+  role: () => ReplicaRole;
   /** Interval of SSE heartbeats, wall-clock ms. */
   heartbeatMs: number;
 }

@@ -14,14 +14,14 @@ const STALL_TICKS = 30;
  * store's state for information (a store outage is not a reason to restart the bot); 503 when the
  * tick loop has not turned for a long time. `GET /readyz` (readiness, always open): 200 only when
  * the store and the metrics backend answer now; otherwise 503 with the documented error body
- * naming what is down. `GET /metrics` (Prometheus text format).
+ * naming what is down; both report this process's role (`single`, `leader` or `follower`). `GET /metrics` (Prometheus text format).
  */
 export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/healthz', async (_req, reply) => {
     const s = ctx.pipeline.snapshot();
     const status = ctx.pipeline.status?.();
     const now = ctx.clock.now();
-    const body = { ok: true, now, stages: s.stages.length, queue: s.queue.length, held: s.hold !== null, store: status?.store ?? { ok: true }, pendingResults: status?.pendingResults ?? 0 };
+    const body = { ok: true, now, ...ctx.role(), stages: s.stages.length, queue: s.queue.length, held: s.hold !== null, store: status?.store ?? { ok: true }, pendingResults: status?.pendingResults ?? 0 };
     const stalledMs = status?.lastLoopAt === undefined ? 0 : now - status.lastLoopAt;
     if (status && stalledMs > STALL_TICKS * status.tickMs) {
       return reply.status(503).send({ error: { code: 'UNKNOWN', message: `the pipeline loop has not run for ${Math.round(stalledMs / 1000)} s` } });
@@ -40,7 +40,8 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServerContext): 
       const online = await within(ctx.metricsOnline(), 'metrics backend').catch(() => false);
       if (!online) problems.push({ code: 'BACKEND_DOWN', message: 'metrics backend: not answering' });
     }
-    if (problems.length === 0) return { ok: true, store: 'ok', metrics: ctx.metricsOnline ? 'ok' : 'not checked' };
+    // Every replica is ready to serve the API and UI; the role says which one runs the pipeline.
+    if (problems.length === 0) return { ok: true, store: 'ok', metrics: ctx.metricsOnline ? 'ok' : 'not checked', ...ctx.role() };
     const first = problems[0];
     return reply.status(503).send({ error: { code: first.code, message: problems.map((p) => p.message).join('; '), details: { problems } } });
   });

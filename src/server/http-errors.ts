@@ -12,6 +12,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   CONFLICT: 409,
   BACKEND_DOWN: 503,
   STORE_FAILED: 503,
+  NO_LEADER: 503,
 };
 
 /** The JSON body of every API error. */

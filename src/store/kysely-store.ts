@@ -7,7 +7,12 @@ import { ReleasebotError } from '../domain/errors.js';
 import type { AuditEntry, OutboxEntry, Store } from './store.js';
 import type { Database, Engine } from './schema.js';
 import { migrationProvider } from './migrations.js';
-import { acquireLease, releaseLease, type LeaseRow } from './lease.js';
+import type { CommandOutcome, PipelineCommand, StoredCommand } from '../domain/command.js';
+import { cancelCommand, enqueueCommand, finishCommand, getCommand, pendingCommands, pruneCommands } from './commands.js';
+import { fencedStore } from './fenced-store.js';
+import { guardStore } from './guarded-store.js';
+import type { Fence } from './transition-write.js';
+import { acquireLease, readLease, releaseLease, type LeaseRow } from './lease.js';
 import { commitTransition, ping, STATE_ROW, writeState, type TransitionWrite } from './transition-write.js';
 import {
   auditToRow,
@@ -100,6 +105,43 @@ export class KyselyStore implements Store {
 
   releaseLease(name: string, holder: string): Promise<void> {
     return releaseLease(this.db, name, holder);
+  }
+
+  readLease(name: string): Promise<LeaseRow | undefined> {
+    return readLease(this.db, name);
+  }
+
+  fenced(fence: Fence, onLost?: (e: Error) => void): Store {
+    return guardStore(fencedStore(this, { db: this.db, engine: this.engine, fence, onLost, over: (trx) => new KyselyStore(trx, this.engine) }));
+  }
+
+  async stateVersion(): Promise<number | undefined> {
+    const row = await this.db.selectFrom('pipeline_state').select('version').where('id', '=', STATE_ROW).executeTakeFirst();
+    return row ? Number(row.version) : undefined;
+  }
+
+  enqueueCommand(command: PipelineCommand, at: number): Promise<number> {
+    return enqueueCommand(this.db, command, at);
+  }
+
+  pendingCommands(limit: number): Promise<StoredCommand[]> {
+    return pendingCommands(this.db, limit);
+  }
+
+  getCommand(id: number): Promise<StoredCommand | undefined> {
+    return getCommand(this.db, id);
+  }
+
+  finishCommand(id: number, outcome: CommandOutcome): Promise<boolean> {
+    return finishCommand(this.db, id, outcome);
+  }
+
+  cancelCommand(id: number): Promise<boolean> {
+    return cancelCommand(this.db, id);
+  }
+
+  pruneCommands(before: number): Promise<number> {
+    return pruneCommands(this.db, before);
   }
 
   /** Whether any decision names `buildId`: the orchestrator has seen the build (decisions and state are written together). */

@@ -1,6 +1,7 @@
 import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Engine } from './schema.js';
 import { gateRecordsMigration } from './gate-records-migration.js';
+import { commandsMigration } from './commands-migration.js';
 
 /** Time columns: double precision, because virtual clocks may produce fractional milliseconds. */
 const TIME = 'double precision';
@@ -146,7 +147,7 @@ const leases: Migration = {
  * Add new migrations as new entries; never edit an applied one.
  */
 export function migrations(engine: Engine): Record<string, Migration> {
-  return { '0001_initial': initial(engine), '0002_leases': leases, '0003_sessions': sessions(), '0004_gate_records': gateRecordsMigration };
+  return { '0001_initial': initial(engine), '0002_leases': leases, '0003_sessions': sessions(), '0004_gate_records': gateRecordsMigration, '0005_commands': commandsMigration(engine) };
 }
 
 /** A Kysely MigrationProvider over the in-code migration set. */

@@ -107,6 +107,19 @@ export interface GateRecordsTable {
   data: string;
 }
 
+/** The replicas' command inbox (migration 0005_commands). */
+export interface CommandsTable {
+  id: Generated<number>;
+  kind: string;
+  /** The command's arguments as JSON. */
+  payload: string;
+  /** pending (waiting for the leader), done (applied or refused: see outcome), cancelled (the asker gave up first). */
+  status: string;
+  /** The leader's answer as JSON: `{ok: true, value?}` or `{ok: false, code, message}`. */
+  outcome: string | null;
+  created_at: number;
+}
+
 /** The Kysely database type. */
 export interface Database {
   builds: BuildsTable;
@@ -120,6 +133,7 @@ export interface Database {
   sessions: SessionsTable;
   leases: LeasesTable;
   gate_records: GateRecordsTable;
+  commands: CommandsTable;
 }
 
 /** The SQL engine behind a store; only migrations need to know (identity columns differ). */

@@ -7,6 +7,8 @@ import type { TransitionWrite } from './transition-write.js';
 export type { Fence, TransitionWrite } from './transition-write.js';
 export type { LeaseRow } from './lease.js';
 import type { GateRecord } from '../domain/gate.js';
+import type { CommandOutcome, PipelineCommand, StoredCommand } from '../domain/command.js';
+import type { Fence as FenceT } from './transition-write.js';
 
 /** A persisted outbox entry: one notification for one notifier. */
 export interface OutboxEntry {
@@ -66,6 +68,27 @@ export interface Store {
   acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<LeaseRow | undefined>;
   /** Give a held lease up (clean shutdown). */
   releaseLease(name: string, holder: string): Promise<void>;
+  /** The lease as stored (who holds it until when), or undefined. */
+  readLease(name: string): Promise<LeaseRow | undefined>;
+  /**
+   * The leader's view of this store: every write checks `fence` in its own transaction and fails
+   * with CONFLICT (details.fenceLost) once the lease moved; `onLost` is called then. Reads pass through.
+   */
+  fenced(fence: FenceT, onLost?: (e: Error) => void): Store;
+  /** The stored state's version alone (cheap: followers poll it), undefined before the first save. */
+  stateVersion(): Promise<number | undefined>;
+
+  /** Command inbox (replicas): store a command for the leader; resolves with its id. */
+  enqueueCommand(command: PipelineCommand, at: number): Promise<number>;
+  /** Pending commands, oldest first. */
+  pendingCommands(limit: number): Promise<StoredCommand[]>;
+  getCommand(id: number): Promise<StoredCommand | undefined>;
+  /** Record the leader's answer; false unless the command was still pending. */
+  finishCommand(id: number, outcome: CommandOutcome): Promise<boolean>;
+  /** Withdraw a command nobody took yet; true when withdrawn. */
+  cancelCommand(id: number): Promise<boolean>;
+  /** Delete answered and withdrawn commands created before `before` (ms); resolves with how many. */
+  pruneCommands(before: number): Promise<number>;
 
   /** Idempotent on `decision.id`. */
   appendDecision(decision: Decision): Promise<void>;

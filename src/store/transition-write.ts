@@ -2,6 +2,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { ReleasebotError } from '../domain/errors.js';
 import type { Decision, DeployStep } from '../domain/pipeline.js';
 import { decisionToRow, stepToRow } from './rows.js';
+import { finishCommandInTransition } from './commands.js';
+import type { CommandOutcome } from '../domain/command.js';
 import type { Database, Engine } from './schema.js';
 
 /** The single row id of the pipeline state snapshot. */
@@ -23,6 +25,8 @@ export interface TransitionWrite {
   expectedVersion: number;
   /** With replicas: the write is refused unless this holder still holds the lease with this token. */
   fence?: Fence;
+  /** The inbox command this transition applies: marked done with `outcome` in the same transaction (applied exactly once). */
+  command?: { id: number; outcome: CommandOutcome };
 }
 
 /**
@@ -34,6 +38,7 @@ export interface TransitionWrite {
 export async function commitTransition(db: Kysely<Database>, engine: Engine, t: TransitionWrite): Promise<number> {
   return db.transaction().execute(async (trx) => {
     if (t.fence) await checkFence(trx, engine, t.fence);
+    if (t.command) await finishCommandInTransition(trx, t.command.id, t.command.outcome);
     for (const d of t.decisions) await trx.insertInto('decisions').values(decisionToRow(d)).execute();
     for (const s of t.steps) {
       const row = stepToRow(s);
@@ -48,15 +53,22 @@ export async function commitTransition(db: Kysely<Database>, engine: Engine, t: 
 }
 
 /** Refuse the write unless `fence` still holds its lease. PostgreSQL locks the lease row until commit, so a takeover waits for this write (and then sees it). */
-async function checkFence(trx: Transaction<Database>, engine: Engine, fence: Fence): Promise<void> {
+export async function checkFence(trx: Transaction<Database>, engine: Engine, fence: Fence): Promise<void> {
   const q = trx.selectFrom('leases').select(['holder', 'token']).where('name', '=', fence.lease);
   const row = await (engine === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
   if (!row || row.holder !== fence.holder || Number(row.token) !== fence.token) {
-    throw new ReleasebotError('CONFLICT', `lease ${fence.lease} moved to ${row?.holder ?? 'nobody'} (token ${row?.token ?? '-'}); this replica (token ${fence.token}) is no longer the leader`, {
+    throw new FenceLostError( `lease ${fence.lease} moved to ${row?.holder ?? 'nobody'} (token ${row?.token ?? '-'}); this replica (token ${fence.token}) is no longer the leader`, {
       lease: fence.lease,
       holder: row?.holder,
       token: row ? Number(row.token) : undefined,
     });
+  }
+}
+
+/** A write refused because the writer's lease moved: it is no longer the leader. */
+export class FenceLostError extends ReleasebotError {
+  constructor(message: string, details: Record<string, unknown>) {
+    super('CONFLICT', message, { ...details, fenceLost: true });
   }
 }
 
