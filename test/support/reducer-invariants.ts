@@ -36,13 +36,27 @@ export function checkTransition(h: History, pre: PipelineState, obs: Observation
     if (e.type === 'decision' && e.decision.buildId && e.decision.kind in STATUS) finishedNow.set(e.decision.buildId, STATUS[e.decision.kind as keyof typeof STATUS]);
   }
   for (const b of h.builds.values()) {
-    if (post.builds[b.id] || (b.status !== 'queued' && b.status !== 'in_pipeline')) continue;
+    if (post.builds[b.id]) continue;
     const status = finishedNow.get(b.id);
+    // A finished build tainted and pruned in one transition: remember the taint.
+    if (b.status !== 'queued' && b.status !== 'in_pipeline') {
+      if (status === 'tainted') b.status = status;
+      continue;
+    }
     if (!status) fail('no build lost (only finished builds are pruned)', b);
     b.status = status;
   }
   for (const b of Object.values(post.builds)) h.builds.set(b.id, { ...b });
+  checkLiftThreshold(h, post);
+}
 
+/** A rollback's hold lifts only for a build newer than every build ever tainted (the threshold never drops). */
+function checkLiftThreshold(h: History, post: PipelineState): void {
+  const lift = post.hold?.liftOnBuildNewerThan;
+  if (lift === undefined) return;
+  for (const b of h.builds.values()) {
+    if (b.status === 'tainted' && b.seq > lift) fail('a rollback hold waits for a build newer than every tainted build', { hold: post.hold, tainted: b });
+  }
 }
 
 function checkIds(h: History, effects: Effect[]): void {
@@ -117,18 +131,33 @@ function checkRollbackTarget(h: History, pre: PipelineState, post: PipelineState
     if (!best || b.seq > best.seq) best = b;
   }
   // Pruning keeps exact targets for the builds it keeps for themselves (see prune.ts); other builds
-  // may roll back further.
-  if ((best?.id ?? null) !== target && primaryKept(pre, badId)) fail('rollback target is the newest good older build', { badId, stage, target, expected: best?.id });
+  // may roll back further. A target still in the state is always found.
+  const exact = primaryKept(pre, badId) || (best !== undefined && pre.builds[best.id] !== undefined);
+  if ((best?.id ?? null) !== target && exact) fail('rollback target is the newest good older build', { badId, stage, target, expected: best?.id });
   if (target && post.builds[target]?.status === 'tainted') fail('rollback target is untainted', { target });
 }
 
-/** Is `id` waiting, in the pipeline, referred to by a stage or step, or among the newest `keepFinished` finished builds of `s`? */
+/**
+ * Is `id` waiting, in the pipeline, the target of a deploy step, or among the newest `keepFinished`
+ * finished builds of `s`? (A finished build that a stage runs again, as its last good build or a
+ * rollback's target, may have become one after its own target was pruned: a rollback of the build
+ * after it makes it so. prune.ts keeps one level of targets, not the chain.)
+ */
 function primaryKept(s: PipelineState, id: string): boolean {
   const b = s.builds[id];
-  if (b.status === 'queued' || b.status === 'in_pipeline' || referencedIds(s).has(id)) return true;
+  if (b.status === 'queued' || b.status === 'in_pipeline' || activeIds(s).has(id)) return true;
   const finished = Object.values(s.builds).filter((x) => x.status !== 'queued' && x.status !== 'in_pipeline');
   const newer = finished.filter((x) => x.seq > b.seq).length;
   return newer < (s.keepFinished ?? 1000);
+}
+
+/** Builds that deploy steps (not rollbacks) head for. */
+function activeIds(s: PipelineState): Set<string> {
+  const ids = new Set<string>();
+  const requests = [...Object.values(s.inflight), ...Object.values(s.retrying ?? {})].map((e) => e.request);
+  for (const slot of s.slots) if (slot.failed) requests.push(slot.failed.request);
+  for (const r of requests) if (r.kind === 'deploy' && r.targetBuildId) ids.add(r.targetBuildId);
+  return ids;
 }
 
 /** Rules about one state on its own. */

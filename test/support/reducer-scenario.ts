@@ -27,7 +27,9 @@ export type Op =
   | { op: 'block' | 'unblock'; stage: number; source: number }
   | { op: 'bad'; i: number; person: boolean }
   | { op: 'gate'; stage: number; verdict: GateVerdict; lag: number }
-  | { op: 'restart' };
+  | { op: 'restart' }
+  /** Let the pipeline run: every step succeeds and every ready stage passes its gate until nothing moves (holds stay). */
+  | { op: 'settle' };
 
 export interface Scenario {
   bakes: number[];
@@ -51,6 +53,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ op: fc.constantFrom('block' as const, 'unblock' as const), stage: fc.nat(3), source: fc.nat(1) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('bad' as const), i: fc.nat(3), person: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('restart' as const) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('settle' as const) }) },
   {
     weight: 3,
     arbitrary: fc.record({ op: fc.constant('gate' as const), stage: fc.nat(3), verdict: fc.constantFrom<GateVerdict>('pass', 'pass', 'inconclusive', 'breach'), lag: fc.constantFrom(0, 0, 5000, 60_000) }),
@@ -62,7 +65,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   gate: fc.boolean(),
   retries: fc.nat(2),
   keepFinished: fc.constantFrom(1, 2, 4, 1000),
-  ops: fc.array(opArb, { maxLength: 30 }),
+  ops: fc.array(opArb, { maxLength: 30, size: 'large' }),
 });
 
 const PERSON: Actor = { kind: 'person', id: 'U1' };
@@ -137,6 +140,7 @@ function resolve(op: Op, s: PipelineState, seen: { builds: string[]; keys: strin
       return { obs: { type: 'gate_verdict', buildId: slot.buildId, stage: slot.stage, verdict: op.verdict, evaluatedAt: now - op.lag, reason: op.verdict }, dt: 0 };
     }
     case 'restart':
+    case 'settle':
       return tick;
   }
 }
@@ -191,7 +195,13 @@ class Run {
   drain(): void {
     this.apply({ type: 'resume', actor: PERSON, reason: 'drain' });
     for (const slot of this.state.slots) for (const source of Object.keys(slot.blocks)) this.apply({ type: 'unblock', stage: slot.stage, source });
-    for (let round = 0; round < 200 && !this.idle(); round++) {
+    this.settle(200);
+    checkDrained(this.h, this.state);
+  }
+
+  /** Every step succeeds, time passes and ready stages pass their gate, for at most `rounds` rounds or until idle. */
+  settle(rounds: number): void {
+    for (let round = 0; round < rounds && !this.idle(); round++) {
       for (const key of Object.keys(this.state.inflight)) this.apply({ type: 'deploy_succeeded', key });
       this.now += 60_000;
       this.apply({ type: 'tick' });
@@ -201,7 +211,6 @@ class Run {
         }
       }
     }
-    checkDrained(this.h, this.state);
   }
 
   private idle(): boolean {
@@ -217,6 +226,10 @@ export function runScenario(sc: Scenario): void {
   for (const op of sc.ops) {
     if (op.op === 'restart') {
       run.restart();
+      continue;
+    }
+    if (op.op === 'settle') {
+      run.settle(20);
       continue;
     }
     const { obs, dt } = resolve(op, run.state, run.seen, run.now);
