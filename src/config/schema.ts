@@ -72,6 +72,7 @@ export const metricsSchema = z.discriminatedUnion('type', [
     timeout: duration.default(10),
     retries: z.number().int().min(0).max(10).default(2),
     auth: authSchema.optional(),
+    compression: z.enum(['auto', 'gzip', 'none']).default('auto'),
   }),
 ]);
 

@@ -19,7 +19,7 @@ export function createMetricsSource(config: MetricsConfig, deps: CreateSourceDep
       return new SimulatedSource({ fleet: deps.fleet ?? new SimulatedFleet({ seed: config.seed, clock: deps.clock }), clock: deps.clock });
     case 'prometheus':
       // Config durations are seconds; the source works in milliseconds.
-      return new PrometheusSource({ url: config.url, timeoutMs: config.timeout * 1000, retries: config.retries, auth: config.auth, fetch: deps.fetch, clock: deps.clock });
+      return new PrometheusSource({ url: config.url, timeoutMs: config.timeout * 1000, retries: config.retries, auth: config.auth, compression: config.compression, fetch: deps.fetch, clock: deps.clock });
     default: {
       const unknown: never = config;
       throw new Error(`unknown metrics type ${JSON.stringify((unknown as { type?: unknown }).type)}`);

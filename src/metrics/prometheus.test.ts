@@ -123,6 +123,34 @@ test('timeouts and refused connections are BACKEND_DOWN', async () => {
 test('factory builds the configured source', () => {
   const clock = new ManualClock(0);
   assert.ok(createMetricsSource({ type: 'simulated', seed: 3 }, { clock }) instanceof SimulatedSource);
-  const p = createMetricsSource({ type: 'prometheus', url: 'http://x:9090', timeout: 5, retries: 1 }, { clock });
+  const p = createMetricsSource({ type: 'prometheus', url: 'http://x:9090', timeout: 5, retries: 1, compression: 'auto' }, { clock });
   assert.ok(p instanceof PrometheusSource);
+});
+
+test('asks for uncompressed answers on this host and gzip elsewhere or when set; gzip answers are read', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const { isLoopback } = await import('./prometheus.js');
+  const seen: (string | undefined)[] = [];
+  const answer = { status: 'success', data: { resultType: 'matrix', result: [{ metric: { a: 'b' }, values: [[1700000000, '2']] }] } };
+  await withServer(
+    (req, _body, res) => {
+      seen.push(req.headers['accept-encoding']);
+      if (String(req.headers['accept-encoding']).includes('gzip')) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(gzipSync(JSON.stringify(answer)));
+      } else json(res, 200, answer);
+    },
+    async (url) => {
+      for (const compression of [undefined, 'none', 'gzip'] as const) {
+        const [s] = await new PrometheusSource({ url, timeoutMs: 1000, retries: 0, compression }).queryRange('x', 1700000000000, 1700000000000, 15000);
+        assert.deepEqual(Array.from(s.values), [2]);
+      }
+    },
+  );
+  assert.deepEqual(seen, ['identity', 'identity', 'gzip']);
+  assert.equal(isLoopback('http://localhost:9090'), true);
+  assert.equal(isLoopback('http://127.0.0.2:9090/prefix'), true);
+  assert.equal(isLoopback('http://[::1]:9090'), true);
+  assert.equal(isLoopback('http://prometheus.internal:9090'), false);
+  assert.equal(isLoopback('http://10.0.0.5:9090'), false);
 });

@@ -24,6 +24,13 @@ export interface PrometheusSourceOptions {
   clock?: Clock;
   /** First backoff delay in ms; doubles each retry. Default 250. */
   backoffMs?: number;
+  /**
+   * Ask for gzip-compressed answers: `auto` (default) only when the server is not on this host.
+   * Why: compressing and decompressing an answer costs both sides more CPU than sending it
+   * uncompressed over loopback (at 10,000 series a third of the bot's steady-tick CPU went to
+   * gunzip); across a network the smaller transfer pays.
+   */
+  compression?: 'auto' | 'gzip' | 'none';
 }
 
 interface PromResponse {
@@ -46,6 +53,7 @@ export class PrometheusSource implements MetricsSource {
   private readonly fetchFn: typeof fetch;
   private readonly clock: Clock;
   private readonly authHeader?: string;
+  private readonly acceptEncoding: string;
   /** Bytes of answer bodies read so far (the bot's /metrics reports it). */
   bytesRead = 0;
 
@@ -55,6 +63,8 @@ export class PrometheusSource implements MetricsSource {
     this.clock = opts.clock ?? new SystemClock();
     if (opts.auth && 'bearer' in opts.auth) this.authHeader = `Bearer ${opts.auth.bearer}`;
     else if (opts.auth) this.authHeader = `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`;
+    const compression = opts.compression ?? 'auto';
+    this.acceptEncoding = compression === 'gzip' || (compression === 'auto' && !isLoopback(this.base)) ? 'gzip' : 'identity';
   }
 
   async queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<Series[]> {
@@ -125,7 +135,7 @@ export class PrometheusSource implements MetricsSource {
       try {
         res = await this.fetchFn(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...(this.authHeader ? { authorization: this.authHeader } : {}) },
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'accept-encoding': this.acceptEncoding, ...(this.authHeader ? { authorization: this.authHeader } : {}) },
           body: new URLSearchParams(params).toString(),
           signal: AbortSignal.timeout(this.opts.timeoutMs),
         });
@@ -166,6 +176,17 @@ export class PrometheusSource implements MetricsSource {
       error: body?.error,
     });
   }
+}
+
+/** True when `url` names this host (localhost, 127.0.0.0/8, ::1). */
+export function isLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function secs(ms: number): string {
