@@ -4,7 +4,7 @@ import { PrometheusSource } from '../src/metrics/prometheus.js';
 import { baselineKey, fetchBaselines } from '../src/metrics/pushdown-baseline.js';
 import { WindowCache } from '../src/metrics/window-cache.js';
 import { checkSchema } from '../src/config/schema.js';
-import { fetchCheck, baselineOf } from '../src/monitor/fetch.js';
+import { fetchCheck, baselineOf, directFetcher } from '../src/monitor/fetch.js';
 import { judgeSeries } from '../src/monitor/judge.js';
 import type { Series } from '../src/metrics/source.js';
 import type { Verdict } from '../src/detect/verdict.js';
@@ -69,13 +69,43 @@ for (const [name, start] of [['prometheus', startPrometheus], ['victoria-metrics
       const kinds = new Map<string, number>();
       for (const s of raw.data.current) {
         const d: Series = down.data.current.find((x) => baselineKey(x.labels) === baselineKey(s.labels))!;
-        const a = judgeSeries(check, s, now, undefined).anomaly;
+        const a: Verdict = judgeSeries(check, s, now, undefined, { baseline: baselineOf(raw.data, s.labels) }).anomaly;
         const b: Verdict = judgeSeries(check, d, now, undefined, { baseline: baselineOf(down.data, d.labels) }).anomaly;
         assert.equal(b.kind, a.kind, `${JSON.stringify(s.labels)}: ${a.reason} vs ${b.reason}`);
         if (a.z !== undefined) assert.ok(Math.abs(a.z - b.z!) <= 1e-6 * Math.max(1, Math.abs(a.z)), `z ${a.z} vs ${b.z}`);
         kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
       }
       assert.ok(kinds.size >= 1 && raw.data.current.length >= 5, `verdicts: ${JSON.stringify([...kinds])}`);
+    });
+
+    test('raw mode judged from baselines the window cache keeps equals judging the whole raw span, tick after tick', async (t: TestContext) => {
+      if (skip) return t.skip(skip);
+      const srv = server!;
+      const src = new PrometheusSource({ url: srv.url, timeoutMs: 10_000, retries: 0 });
+      const check = checkSchema.parse({ name: 'errors', query: QUERY, detector: { type: 'zscore', threshold: 1 } });
+      // On the step grid (a monitor ticking from a round time) and off it.
+      for (const phase of [0, 7_000]) {
+        const cache = new WindowCache({ source: src, stepMs: srv.stepMs });
+        const kinds = new Map<string, number>();
+        for (let k = 0; k < 6; k++) {
+          const now = srv.endMs - 10 * MIN + phase + k * 30_000;
+          const kept = await fetchCheck(cache, check, now, { stepMs: srv.stepMs });
+          const full = await fetchCheck(directFetcher(src, srv.stepMs), check, now, { stepMs: srv.stepMs });
+          if (!kept.ok || !full.ok) throw new Error('fetch failed');
+          assert.ok(kept.data.localBaselines && kept.data.current[0].timestamps.length <= WINDOW / srv.stepMs + 1, 'only the judged window is judged');
+          assert.equal(kept.data.current.length, full.data.current.length);
+          for (const s of full.data.current) {
+            const d: Series = kept.data.current.find((x) => baselineKey(x.labels) === baselineKey(s.labels))!;
+            const a: Verdict = judgeSeries(check, s, now, undefined).anomaly;
+            const b: Verdict = judgeSeries(check, d, now, undefined, { baseline: baselineOf(kept.data, d.labels) }).anomaly;
+            assert.equal(b.kind, a.kind, `${JSON.stringify(s.labels)} at ${now}: ${a.reason} vs ${b.reason}`);
+            if (a.z !== undefined) assert.ok(Math.abs(a.z - b.z!) <= 1e-9 * Math.max(1, Math.abs(a.z)), `z ${a.z} vs ${b.z}`);
+            kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
+          }
+        }
+        assert.equal(cache.stats.fullFetches, 1, 'one fill, then incremental fetches');
+        assert.ok(kinds.size >= 2, `verdicts of more than one kind: ${JSON.stringify([...kinds])}`);
+      }
     });
   });
 }

@@ -2,7 +2,7 @@ import type { Labels } from '../domain/events.js';
 import type { Series } from './source.js';
 
 /** One series held by a GridWindow: its values on the shared time grid (NaN where it has none). */
-interface Row {
+export interface GridRow {
   labels: Labels;
   values: Float64Array;
   /** Time of its first and last sample written (ms); a view spans only [first, last]. */
@@ -30,7 +30,7 @@ export class GridWindow {
   private readonly times: Float64Array;
   private head = 0;
   private len = 0;
-  private readonly rows = new Map<string, Row>();
+  private readonly rows = new Map<string, GridRow>();
 
   constructor(
     readonly stepMs: number,
@@ -44,6 +44,21 @@ export class GridWindow {
   /** Time of the last slot (NaN while empty). */
   get endT(): number {
     return this.len > 0 ? this.times[this.head + this.len - 1] : NaN;
+  }
+
+  /** Time of the first slot (NaN while empty). */
+  get startT(): number {
+    return this.len > 0 ? this.times[this.head] : NaN;
+  }
+
+  /** Buffer index of the slot at time `t` (on the grid, between startT and endT); valid until the next `advance`. */
+  indexOf(t: number): number {
+    return this.head + Math.round((t - this.times[this.head]) / this.stepMs);
+  }
+
+  /** The series held (read-only: the values buffers are indexed with `indexOf`). */
+  rowList(): IterableIterator<GridRow> {
+    return this.rows.values();
   }
 
   /** Series held. */
@@ -112,8 +127,8 @@ export class GridWindow {
     if (row.last === -Infinity) this.rows.delete(key);
   }
 
-  /** Zero-copy views of every series over [start, end], each trimmed to its own first and last sample. */
-  view(start: number, end: number): Series[] {
+  /** Zero-copy views of every series over [start, end], each trimmed to its own first and last sample; `each` sees the row behind each view. */
+  view(start: number, end: number, each?: (row: GridRow, series: Series) => void): Series[] {
     const out: Series[] = [];
     if (this.len === 0) return out;
     const t0 = this.times[this.head];
@@ -123,7 +138,9 @@ export class GridWindow {
       if (from > to) continue;
       const a = this.head + Math.ceil((from - t0) / this.stepMs);
       const b = this.head + Math.floor((to - t0) / this.stepMs) + 1;
-      out.push({ labels: row.labels, timestamps: this.times.subarray(a, b), values: row.values.subarray(a, b) });
+      const series: Series = { labels: row.labels, timestamps: this.times.subarray(a, b), values: row.values.subarray(a, b) };
+      out.push(series);
+      each?.(row, series);
     }
     return out;
   }

@@ -1,5 +1,7 @@
 import type { Labels } from '../domain/events.js';
 import { GridWindow, labelKey } from './grid-window.js';
+import { RollingBaseline, type BaselineShape } from './rolling-baseline.js';
+import type { BaselineStats } from './pushdown-baseline.js';
 import type { MetricsSource, Series } from './source.js';
 
 export { labelKey } from './grid-window.js';
@@ -40,6 +42,19 @@ export interface WindowRequest {
   offsetMs?: number;
 }
 
+/** A z-score check's window: its judged window plus the baseline before it (`WindowCache.getJudged`). */
+export interface JudgedRequest extends BaselineShape {
+  query: string;
+  nowMs: number;
+  offsetMs?: number;
+}
+
+/** The judged window's samples and each series' baseline statistics (keyed by the series' `labels` object). */
+export interface JudgedWindow {
+  series: Series[];
+  baselines: Map<Labels, BaselineStats>;
+}
+
 /** Counters for measuring what the cache saves and holds. */
 export interface WindowCacheStats {
   fullFetches: number;
@@ -58,6 +73,8 @@ interface Entry {
   query: string;
   windowMs: number;
   grid: GridWindow;
+  /** Baseline statistics kept for z-score checks of this query, by shape. */
+  rolling: Map<string, RollingBaseline>;
 }
 
 /**
@@ -88,7 +105,28 @@ export class WindowCache {
 
   /** Series covering [end - windowMs, end] with end = nowMs - offsetMs rounded down to the step grid. */
   async get(req: WindowRequest): Promise<Series[]> {
-    return this.serialized(keyOf(req), () => this.update(req, false));
+    return this.serialized(keyOf(req), async () => {
+      const { grid, start, end } = await this.update(req, false);
+      return grid.view(start, end);
+    });
+  }
+
+  /**
+   * For a z-score check: only the judged window's samples, plus each series' baseline statistics
+   * kept incrementally from the held samples (RollingBaseline), so judging reads the judged window
+   * alone. The cache holds (and fills) baseline + window as `get` would. `fresh`: refill from the
+   * backend first (as `fetchThrough`).
+   */
+  async getJudged(req: JudgedRequest, fresh = false): Promise<JudgedWindow> {
+    const win: WindowRequest = { query: req.query, nowMs: req.nowMs, windowMs: req.baselineMs + req.windowMs, offsetMs: req.offsetMs };
+    return this.serialized(keyOf(win), async () => {
+      const shape = `${req.baselineMs}/${req.windowMs}`;
+      const { entry, grid, end } = await this.update(win, fresh, shape, { baselineMs: req.baselineMs, windowMs: req.windowMs });
+      const rolling = entry.rolling.get(shape)!;
+      const baselines = new Map<Labels, BaselineStats>();
+      const series = grid.view(rolling.range(req.nowMs - (req.offsetMs ?? 0))[1] + this.step, end, (row, s) => baselines.set(s.labels, rolling.stats(row)));
+      return { series, baselines };
+    });
   }
 
   /**
@@ -97,7 +135,10 @@ export class WindowCache {
    * after a bake), not on samples read earlier that may since have been corrected.
    */
   async fetchThrough(req: WindowRequest): Promise<Series[]> {
-    return this.serialized(keyOf(req), () => this.update(req, true));
+    return this.serialized(keyOf(req), async () => {
+      const { grid, start, end } = await this.update(req, true);
+      return grid.view(start, end);
+    });
   }
 
   /** Forget every window of `query` (all offsets). */
@@ -135,8 +176,10 @@ export class WindowCache {
     }
   }
 
-  private async update(req: WindowRequest, force: boolean): Promise<Series[]> {
-    const end = Math.floor((req.nowMs - (req.offsetMs ?? 0)) / this.step) * this.step;
+  /** Brings the entry of `req` to `req.nowMs` (fill or incremental fetch); `shape` also keeps that baseline's statistics rolling. */
+  private async update(req: WindowRequest, force: boolean, shapeKey?: string, shape?: BaselineShape): Promise<{ entry: Entry; grid: GridWindow; start: number; end: number }> {
+    const now = req.nowMs - (req.offsetMs ?? 0);
+    const end = Math.floor(now / this.step) * this.step;
     const start = Math.ceil((end - req.windowMs) / this.step) * this.step;
     const key = keyOf(req);
     let entry = this.entries.get(key);
@@ -144,12 +187,14 @@ export class WindowCache {
       // Nothing usable held (first use, restart, a gap longer than the window, a longer window, time went back): refill.
       const windowMs = Math.max(req.windowMs, entry?.windowMs ?? 0);
       this.entries.delete(key);
-      entry = { query: req.query, windowMs, grid: new GridWindow(this.step, Math.floor(windowMs / this.step) + 1) };
+      entry = { query: req.query, windowMs, grid: new GridWindow(this.step, Math.floor(windowMs / this.step) + 1), rolling: entry?.rolling ?? new Map() };
+      for (const r of entry.rolling.values()) r.reset();
       await this.fill(entry, Math.ceil((end - windowMs) / this.step) * this.step, end);
       this.entries.set(key, entry);
     } else if (end > entry.grid.endT) {
       const from = Math.max(start, entry.grid.endT + this.step - this.overlap);
       const grid = entry.grid;
+      for (const r of entry.rolling.values()) r.roll(grid, now, from);
       grid.advance(Math.ceil((end - entry.windowMs) / this.step) * this.step, end);
       this.stats.incrementalFetches++;
       try {
@@ -160,7 +205,9 @@ export class WindowCache {
         throw err;
       }
     }
-    return entry.grid.view(start, end);
+    if (shapeKey && shape && !entry.rolling.has(shapeKey)) entry.rolling.set(shapeKey, new RollingBaseline(shape, this.step));
+    for (const r of entry.rolling.values()) r.settle(entry.grid, now);
+    return { entry, grid: entry.grid, start, end };
   }
 
   /** First fill: range queries of at most `fillChunkMs`, at most `fillConcurrency` at once, streamed into the grid. */

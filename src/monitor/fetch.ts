@@ -1,6 +1,6 @@
 import type { CheckConfig } from '../config/schema.js';
 import type { MetricsSource, Series } from '../metrics/source.js';
-import type { WindowRequest } from '../metrics/window-cache.js';
+import type { JudgedRequest, JudgedWindow, WindowRequest } from '../metrics/window-cache.js';
 import { asReleasebotError, type ReleasebotError } from '../domain/errors.js';
 import { historyNeeds } from '../detect/history-needs.js';
 import { baselineKey, fetchBaselines, type BaselineIndex, type BaselineStats } from '../metrics/pushdown-baseline.js';
@@ -16,6 +16,8 @@ export interface WindowFetcher {
   get(req: WindowRequest): Promise<Series[]>;
   /** The window as the backend answers it now, not from memory (WindowCache); absent: `get` always asks the backend. */
   fetchThrough?(req: WindowRequest): Promise<Series[]>;
+  /** A z-score check's judged window with baseline statistics kept from held samples (WindowCache); absent: the full span is fetched. */
+  getJudged?(req: JudgedRequest, fresh?: boolean): Promise<JudgedWindow>;
 }
 
 /** A WindowFetcher without memory: every call is one range query on the step grid (the CLI, one-off ticks). */
@@ -45,6 +47,12 @@ export interface CheckData {
    * then covers only the judged window. Look up with `baselineOf`.
    */
   baselines?: BaselineIndex;
+  /**
+   * Raw mode through the window cache, for checks that read their baseline only as statistics
+   * (`canPushDown`): each series' baseline kept by the cache from its held samples, keyed by the
+   * `labels` object of the series in `current` (which then covers only the judged window).
+   */
+  localBaselines?: Map<Labels, BaselineStats>;
 }
 
 /**
@@ -56,6 +64,7 @@ export type FetchMode = 'raw' | 'pushdown';
 
 /** The pushed-down baseline of a series, if the data has one. */
 export function baselineOf(data: CheckData, labels: Labels): BaselineStats | undefined {
+  if (data.localBaselines) return data.localBaselines.get(labels);
   return data.baselines?.get(baselineKey(labels));
 }
 
@@ -116,6 +125,12 @@ export async function fetchCheck(fetcher: WindowFetcher, check: CheckConfig, now
     // Seasonal thresholds average the past windows; anomaly breaches are replayed on them (an
     // anomaly that repeats at the same time a day or a week earlier is the season, judge.ts).
     if (!opts.seasonal && check.dynamic !== 'seasonal') {
+      if (!pushdown && fetcher.getJudged && canPushDown(check)) {
+        // Raw, but judged like push-down: the cache keeps the baseline statistics, the detector reads only the judged window.
+        const req = { query: check.query, nowMs: now, baselineMs: check.detector.baseline * 1000, windowMs: check.detector.window * 1000 };
+        const judged = await fetcher.getJudged(req, opts.fresh === true);
+        return { ok: true, data: { current: judged.series, localBaselines: judged.baselines } };
+      }
       const [current, b] = await Promise.all([range(0), baselines]);
       return { ok: true, data: b ? { current, baselines: b } : { current } };
     }
