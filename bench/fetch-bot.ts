@@ -12,6 +12,8 @@ import { judgeSeries } from '../src/monitor/judge.js';
 import { FetchModePlanner } from '../src/monitor/fetch-mode.js';
 import { fetchChecksForTick, type TickFetchContext } from '../src/monitor/tick-fetch.js';
 import { SystemClock } from '../src/clock/clock.js';
+import { Session } from 'node:inspector/promises';
+import { writeFile } from 'node:fs/promises';
 
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,8 +59,21 @@ const cold = await tick(first);
 // The raw window fills in the background (cold start judged from pushed-down baselines where the detector allows).
 await Promise.all(ctx.warming.values());
 const rawReadyMs = performance.now() - start;
+// --cpu-prof-steady FILE: a CPU profile of the steady ticks alone (the cold fill would drown them in node --cpu-prof).
+const profFile = arg('cpu-prof-steady', '');
+const session = profFile ? new Session() : undefined;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+}
 const steady = [];
 for (let k = 1; k < ticks; k++) steady.push(await tick(first + k * tickMs));
+if (session) {
+  const { profile } = await session.post('Profiler.stop');
+  await writeFile(profFile, JSON.stringify(profile));
+  session.disconnect();
+}
 clearInterval(sampler);
 const held = [...cache.held().values()].reduce((a, h) => ({ series: a.series + h.series, samples: a.samples + h.samples, bytes: a.bytes + h.bytes }), { series: 0, samples: 0, bytes: 0 });
 console.log(JSON.stringify({

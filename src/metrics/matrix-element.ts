@@ -5,6 +5,8 @@ export interface MatrixElement {
   metric: Labels;
   timestamps: Float64Array;
   values: Float64Array;
+  /** Index just past the element's closing `}` in the buffer it was read from. */
+  end: number;
 }
 
 const QUOTE = 0x22;
@@ -28,24 +30,25 @@ const VALUES = Buffer.from(',"values":[');
 
 /**
  * Reads `{"metric":{...},"values":[[t,"v"],...]}` (the layout Prometheus and VictoriaMetrics
- * write) without building a JSON object tree: the labels go through JSON.parse, the points are
- * read byte by byte straight into Float64Arrays (times as written, to the millisecond; values
- * with Number, which is what JSON.parse would give). Why: per-point arrays and strings were ten
- * times the cost of finding the element. Returns undefined for any other layout (other key order,
- * whitespace, exponents in times), for which the caller falls back to JSON.parse.
+ * write) starting at `b[from]`, without building a JSON object tree: the labels go through
+ * JSON.parse, the points are read byte by byte straight into Float64Arrays (times as written, to
+ * the millisecond; values with Number, which is what JSON.parse would give). Why: per-point
+ * arrays and strings were ten times the cost of finding the element. Returns undefined for any
+ * other layout (other key order, whitespace, exponents in times) and when `b` ends before the
+ * element does; the caller then falls back to finding the element's end and JSON.parse.
  */
-export function readMatrixElement(b: Buffer, scratch?: ElementScratch): MatrixElement | undefined {
-  if (b.length < PREFIX.length + 2 || b.compare(PREFIX, 0, PREFIX.length, 0, PREFIX.length) !== 0) return undefined;
-  const metricEnd = flatObjectEnd(b, PREFIX.length);
-  if (metricEnd < 0 || b.compare(VALUES, 0, VALUES.length, metricEnd, metricEnd + VALUES.length) !== 0) return undefined;
-  const metric = JSON.parse(b.toString('utf8', PREFIX.length, metricEnd)) as Labels;
+export function readMatrixElement(b: Buffer, scratch?: ElementScratch, from = 0): MatrixElement | undefined {
+  if (b.length < from + PREFIX.length + 2 || b.compare(PREFIX, 0, PREFIX.length, from, from + PREFIX.length) !== 0) return undefined;
+  const metricEnd = flatObjectEnd(b, from + PREFIX.length);
+  if (metricEnd < 0 || metricEnd + VALUES.length > b.length || b.compare(VALUES, 0, VALUES.length, metricEnd, metricEnd + VALUES.length) !== 0) return undefined;
+  const metric = JSON.parse(b.toString('utf8', from + PREFIX.length, metricEnd)) as Labels;
   let p = metricEnd + VALUES.length;
   const need = Math.max(16, (b.length - p) >> 4);
   let ts: Float64Array = scratch && scratch.ts.length >= need ? scratch.ts : new Float64Array(need);
   let vs: Float64Array = scratch && scratch.vs.length >= need ? scratch.vs : new Float64Array(need);
   let cap = Math.min(ts.length, vs.length);
   let n = 0;
-  if (b[p] === CLOSE_ARR) return { metric, timestamps: ts.subarray(0, 0), values: vs.subarray(0, 0) };
+  if (b[p] === CLOSE_ARR) return b[p + 1] === CLOSE_OBJ ? { metric, timestamps: ts.subarray(0, 0), values: vs.subarray(0, 0), end: p + 2 } : undefined;
   for (;;) {
     if (b[p++] !== OPEN_ARR) return undefined;
     // Time: digits with an optional fraction of at most 3 digits (seconds to the millisecond).
@@ -85,11 +88,13 @@ export function readMatrixElement(b: Buffer, scratch?: ElementScratch): MatrixEl
     if (next === CLOSE_ARR) break;
     if (next !== COMMA) return undefined;
   }
+  // The element must close right after its points (anything else: another layout, or the buffer ended).
+  if (b[p++] !== CLOSE_OBJ) return undefined;
   if (scratch) {
     scratch.ts = ts;
     scratch.vs = vs;
   }
-  return { metric, timestamps: ts.subarray(0, n), values: vs.subarray(0, n) };
+  return { metric, timestamps: ts.subarray(0, n), values: vs.subarray(0, n), end: p };
 }
 
 /** Index just past the `}` closing the flat object that starts at `from`, or -1. */

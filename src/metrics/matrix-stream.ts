@@ -63,6 +63,7 @@ export class MatrixStreamParser {
   /** Feeds the next chunk of the body. Throws a SyntaxError naming the series when an element is malformed. */
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     let envStart = this.inResult ? -1 : 0;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i];
@@ -71,6 +72,19 @@ export class MatrixStreamParser {
         else if (c === BACKSLASH) this.escape = true;
         else if (c === QUOTE) this.closeString(chunk, i);
         continue;
+      }
+      if (c === OPEN_OBJ && this.inResult && this.depth === 3 && this.resultType === 'matrix') {
+        // Why: an element wholly inside this chunk is read in one pass where it lies, instead of
+        // being scanned for its end first and read again; one that spans chunks (or has another
+        // layout) takes the scanning path below.
+        const fast = readMatrixElement(buf, this.scratch, i);
+        if (fast) {
+          this.series++;
+          this.samples += fast.values.length;
+          this.sink(fast.metric, fast.timestamps, fast.values);
+          i = fast.end - 1;
+          continue;
+        }
       }
       if (c === QUOTE) {
         this.inString = true;
