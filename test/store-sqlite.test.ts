@@ -4,15 +4,27 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStore, parseStoreUrl } from '../src/store/create.js';
+import { availableSqliteDrivers, SQLITE_DRIVERS } from '../src/store/sqlite-driver.js';
 import { ReleasebotError } from '../src/domain/errors.js';
 import { runStoreContract } from './store-contract.js';
 
-runStoreContract('sqlite file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rb-store-'));
-  // A nested path proves createStore creates missing directories.
-  const url = `sqlite:${join(dir, 'nested', 'releasebot.db')}`;
-  return { open: () => createStore(url), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
-});
+// The contract runs once per SQLite driver this runtime has (node:sqlite on Node >= 22.16,
+// better-sqlite3 where it is installed); a driver the runtime lacks is skipped with the reason.
+const available = availableSqliteDrivers();
+for (const driver of SQLITE_DRIVERS) {
+  if (!available.includes(driver)) {
+    describe(`store contract: sqlite file (${driver})`, () => {
+      it.skip(`${driver} is not usable on Node ${process.version}`, () => undefined);
+    });
+    continue;
+  }
+  runStoreContract(`sqlite file (${driver})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rb-store-'));
+    // A nested path proves createStore creates missing directories.
+    const url = `sqlite:${join(dir, 'nested', 'releasebot.db')}`;
+    return { open: () => createStore(url, { sqliteDriver: driver }), dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+  });
+}
 
 describe('createStore (sqlite)', () => {
   it('opens an in-memory store', async () => {

@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { ReleasebotError } from '../domain/errors.js';
@@ -9,6 +8,7 @@ import type { Database } from './schema.js';
 import { KyselyStore } from './kysely-store.js';
 import { guardStore } from './guarded-store.js';
 import { ensurePostgresSchema } from './pg-schema.js';
+import { openSqliteDatabase, type SqliteDriverName } from './sqlite-driver.js';
 
 /** The default store URL: an SQLite file under `./.releasebot/`. */
 export const DEFAULT_STORE_URL = 'sqlite:./.releasebot/releasebot.db';
@@ -41,15 +41,10 @@ function redact(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
 
-function openSqlite(file: string): Kysely<Database> {
-  const memory = file === ':memory:';
+function openSqlite(file: string, driver: SqliteDriverName | undefined): Kysely<Database> {
   // Create the directory: the default URL points into ./.releasebot/, which a fresh clone lacks.
-  if (!memory) mkdirSync(dirname(resolve(file)), { recursive: true });
-  const database = new BetterSqlite3(file);
-  if (!memory) database.pragma('journal_mode = WAL');
-  // FULL: a write is on disk when its promise resolves (the Store's durability promise).
-  database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 5000');
+  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+  const { database } = openSqliteDatabase(file, driver);
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
@@ -60,16 +55,23 @@ function openPostgres(url: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
+export interface CreateStoreOptions {
+  /** SQLite only: the driver to use (default: RELEASEBOT_SQLITE_DRIVER, else node:sqlite where usable, else better-sqlite3). */
+  sqliteDriver?: SqliteDriverName;
+}
+
 /**
  * Opens the store a URL points to and runs migrations to the latest version.
- * Throws CONFIG_INVALID for an unknown scheme, STORE_FAILED when the database cannot be reached or migrated.
+ * Throws CONFIG_INVALID for an unknown scheme or SQLite driver, STORE_FAILED when the database
+ * cannot be reached or migrated.
  */
-export async function createStore(url: string = DEFAULT_STORE_URL): Promise<Store> {
+export async function createStore(url: string = DEFAULT_STORE_URL, options: CreateStoreOptions = {}): Promise<Store> {
   const target = parseStoreUrl(url);
   let db: Kysely<Database>;
   try {
-    db = target.engine === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url);
+    db = target.engine === 'sqlite' ? openSqlite(target.file, options.sqliteDriver) : openPostgres(target.url);
   } catch (err) {
+    if (err instanceof ReleasebotError) throw err;
     throw new ReleasebotError('STORE_FAILED', `cannot open store ${redact(url)}: ${(err as Error).message}`, { url: redact(url) }, { cause: err });
   }
   const store = new KyselyStore(db, target.engine);
