@@ -9,7 +9,7 @@ import { createNotifiers } from '../notify/create-notifiers.js';
 import { Outbox } from '../notify/outbox.js';
 import { createSlackClient } from '../notify/slack.js';
 import type { PipelineControl } from '../pipeline/control.js';
-import type { PipelineRunner } from '../pipeline/runner.js';
+import type { CloseSummary, PipelineRunner } from '../pipeline/runner.js';
 import { buildServer, type ReleasebotServer } from '../server/app.js';
 import { registerSlackActions } from '../server/slack-actions.js';
 import { SimulatedFleet } from '../sim/fleet.js';
@@ -55,7 +55,13 @@ export interface App {
    * its own: the caller steps the pipeline, monitor and outbox (deterministic runs on a ManualClock).
    */
   start(opts?: { loops?: boolean }): Promise<string>;
-  close(): Promise<void>;
+  /**
+   * Stop: no more HTTP requests, loops or new deploy steps; a running step gets `drainMs` of clock
+   * time to finish (then it is handed over to the next start); the outbox delivers what is due once
+   * more; the store closes. Resolves with what happened to the steps that were running; undefined
+   * for replicas, whose leader hands its steps over to the next leader at once.
+   */
+  close(opts?: { drainMs?: number }): Promise<CloseSummary | undefined>;
 }
 
 /** Waits for `p`, but no longer than `ms`; the timer does not keep the process alive. */
@@ -131,15 +137,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
       const address = await server.listen({ host: config.server.host, port: config.server.port });
       return address.replace('[::1]', 'localhost');
     },
-    async close() {
+    async close(closeOpts = {}) {
       await server.close();
+      let summary: CloseSummary | undefined;
       if (single) {
-        await single.stop();
+        summary = await single.stop({ drainMs: closeOpts.drainMs });
+        // The loops wake from their sleep on the stop; the bound covers a tick stuck in a store call.
         await single.loopsEnded(2000);
       } else await replica!.close();
-      // One more delivery pass before the store closes: what the last steps queued goes out now, not at the next start.
-      if (role() !== 'follower') await within(outbox.runOnce().catch(() => undefined), 5000);
+      // One more delivery pass before the store closes: what the last steps queued (and is still
+      // being written) goes out now, not at the next start.
+      const flush = single ? single.runner.settle().then(() => outbox.idle()) : outbox.idle();
+      if (role() !== 'follower') await within(flush.then(() => outbox.runOnce()).catch(() => undefined), 5000);
       await store.close();
+      return summary;
     },
   };
 }

@@ -9,7 +9,7 @@ import { watchPipelineForEvents } from '../notify/event-refresh.js';
 import type { Notification } from '../notify/notification.js';
 import { Outbox } from '../notify/outbox.js';
 import { createDeployer, retryPolicyOf } from '../pipeline/create-deployer.js';
-import { PipelineRunner } from '../pipeline/runner.js';
+import { PipelineRunner, type CloseSummary } from '../pipeline/runner.js';
 import { applyDeployStep } from '../sim/deploy-step.js';
 import type { SimulatedFleet } from '../sim/fleet.js';
 import type { Fence, Store } from '../store/store.js';
@@ -37,8 +37,11 @@ export interface LeaderParts {
   outbox: Outbox;
   /** Start the runner (loading and recovering the stored state) and, unless `loops` is false, the loops. */
   start(loops: boolean): Promise<void>;
-  /** Stop the loops and the runner (deploys in flight are aborted and re-run by the next leader). */
-  stop(): Promise<void>;
+  /**
+   * Stop the loops and the runner: deploy steps running get `drainMs` to finish (default 0), the
+   * rest are aborted and re-run by the next start or leader.
+   */
+  stop(opts?: { drainMs?: number }): Promise<CloseSummary>;
   /** Resolves when the loops have ended, or after `ms`. */
   loopsEnded(ms: number): Promise<void>;
 }
@@ -68,10 +71,10 @@ export function leaderParts(deps: LeaderPartsDeps): LeaderParts {
       await runner.start({ loop: run });
       if (run) loops.push(monitor.run(abort.signal), outbox.run(abort.signal));
     },
-    async stop() {
+    async stop(opts = {}) {
       abort.abort();
       refresher.stop();
-      await runner.close();
+      return runner.close(opts);
     },
     async loopsEnded(ms) {
       await Promise.race([Promise.allSettled(loops), new Promise((r) => setTimeout(r, ms).unref())]);

@@ -12,23 +12,32 @@ interface ServeFlags {
   port?: string;
   host?: string;
   stopTimeout: string;
+  drainTimeout: string;
 }
 
 /** How long a stop may take before the process exits anyway (a stuck store or a hung request). */
 export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
+/** How long a deploy step running at a stop may take to finish before it is handed over to the next start. */
+export const DEFAULT_DRAIN_TIMEOUT_SECONDS = 20;
 
 /** The configuration with the command line's --port and --host applied over `server`. */
 export function applyServeFlags(config: Config, flags: { port?: number; host?: string }): Config {
   return { ...config, server: { ...config.server, ...(flags.port !== undefined ? { port: flags.port } : {}), ...(flags.host ? { host: flags.host } : {}) } };
 }
 
+/** "1 deploy step" / "2 deploy steps". */
+function steps(n: number): string {
+  return `${n} deploy step${n === 1 ? '' : 's'}`;
+}
+
 /**
- * Stops on SIGTERM or SIGINT: no new requests or deploy steps, loops stopped, a deploy step in
- * flight handed over to the next start (it is re-run under the same idempotency key), the Slack
- * outbox flushed once, the store closed; exit 0. A second signal, or a stop that takes longer than
- * `timeoutMs`, exits at once with 1 (nothing is lost: the outbox and the pipeline state are in the store).
+ * Stops on SIGTERM or SIGINT: no new requests, ticks or deploy steps; a deploy step running gets up
+ * to `drainMs` to finish (and is recorded), then it is handed over to the next start (killed; the
+ * next start performs it again under the same idempotency key); the Slack outbox flushed once, the
+ * store closed; exit 0. A second signal, or a stop that takes longer than `timeoutMs`, exits at once
+ * with 1 (nothing is lost: the outbox and the pipeline state are in the store).
  */
-function stopOnSignals(app: App, log: (line: string) => void, timeoutMs: number): void {
+function stopOnSignals(app: App, log: (line: string) => void, timeoutMs: number, drainMs: number): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -36,13 +45,20 @@ function stopOnSignals(app: App, log: (line: string) => void, timeoutMs: number)
       process.exit(EXIT.failed);
     }
     stopping = true;
-    log(`${signal.startsWith('SIG') ? 'received ' : ''}${signal}: stopping (deploy steps in flight are re-run by the next start)`);
+    const plan = app.role() === 'single'
+      ? `a deploy step in flight gets up to ${drainMs / 1000} s to finish, then the next start performs it again`
+      : 'a leader hands its deploy steps in flight over to the next leader';
+    log(`${signal.startsWith('SIG') ? 'received ' : ''}${signal}: stopping (${plan})`);
     setTimeout(() => {
       log(`stop took longer than ${timeoutMs / 1000}s: exiting now`);
       process.exit(EXIT.failed);
     }, timeoutMs).unref();
-    await app.close();
-    log('stopped');
+    // Replicas (summary undefined) hand their steps over to the next leader at once.
+    const { finished, handedOver } = (await app.close({ drainMs })) ?? { finished: [], handedOver: [] };
+    const parts = [];
+    if (finished.length) parts.push(`${steps(finished.length)} finished while stopping${handedOver.length ? '' : ', none handed over'}`);
+    if (handedOver.length) parts.push(`${steps(handedOver.length)} handed over to the next start (${handedOver.join(', ')})`);
+    log(`stopped${parts.length ? `: ${parts.join('; ')}` : ''}`);
     process.exit(EXIT.ok);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -58,7 +74,8 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'releasebot.yaml (default: $RELEASEBOT_CONFIG)', process.env.RELEASEBOT_CONFIG)
     .option('--port <n>', 'listen on this port instead of server.port (0 = any free port)')
     .option('--host <address>', 'listen on this address instead of server.host')
-    .option('--stop-timeout <seconds>', 'on SIGTERM/SIGINT, exit after this long even if the stop has not finished', String(DEFAULT_STOP_TIMEOUT_SECONDS))
+    .option('--drain-timeout <seconds>', 'on SIGTERM/SIGINT, let a running deploy step finish for this long, then hand it over to the next start', String(DEFAULT_DRAIN_TIMEOUT_SECONDS))
+    .option('--stop-timeout <seconds>', 'on SIGTERM/SIGINT, exit after this long even if the stop has not finished (more than --drain-timeout)', String(DEFAULT_STOP_TIMEOUT_SECONDS))
     .action(async (flags: ServeFlags) => {
       if (!flags.config) {
         process.stderr.write('releasebot serve: no configuration: pass --config FILE or set RELEASEBOT_CONFIG (try examples/minimal.yaml)\n');
@@ -68,6 +85,11 @@ export function registerServe(program: Command): void {
       const stopTimeout = Number(flags.stopTimeout);
       if (!Number.isFinite(stopTimeout) || stopTimeout <= 0) {
         process.stderr.write(`releasebot serve: --stop-timeout must be a number of seconds > 0, got "${flags.stopTimeout}"\n`);
+        process.exit(EXIT.config);
+      }
+      const drainTimeout = Number(flags.drainTimeout);
+      if (!Number.isFinite(drainTimeout) || drainTimeout < 0 || drainTimeout >= stopTimeout) {
+        process.stderr.write(`releasebot serve: --drain-timeout must be a number of seconds >= 0 and below --stop-timeout (${stopTimeout}), got "${flags.drainTimeout}"\n`);
         process.exit(EXIT.config);
       }
       const config = applyServeFlags(loadConfig(flags.config), { port, host: flags.host });
@@ -81,7 +103,7 @@ export function registerServe(program: Command): void {
         await app.close().catch(() => undefined);
         throw err;
       }
-      stopOnSignals(app, log, stopTimeout * 1000);
+      stopOnSignals(app, log, stopTimeout * 1000, drainTimeout * 1000);
       log(`releasebot listening on ${url}`);
     });
 }

@@ -5,8 +5,32 @@
 export interface Clock {
   /** Milliseconds since the Unix epoch, in this clock's time. */
   now(): number;
-  /** Resolves after `ms` of this clock's time has passed. */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolves after `ms` of this clock's time has passed, or as soon as `signal` aborts (at once if
+   * it already has): loops that sleep between rounds stop without waiting out their sleep.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** Waits for `p` (never rejects), but no longer than `ms` of `clock` time. */
+export async function waitAtMost(clock: Clock, p: Promise<unknown>, ms: number): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([p.catch(() => undefined), clock.sleep(ms, timer.signal)]);
+  timer.abort();
+}
+
+/** A timer of `wallMs` that also ends when `signal` aborts; the timer is cleared either way. */
+function timerSleep(wallMs: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, wallMs));
+    signal?.addEventListener('abort', done);
+  });
 }
 
 /** Wall-clock time. */
@@ -14,8 +38,8 @@ export class SystemClock implements Clock {
   now(): number {
     return Date.now();
   }
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return timerSleep(ms, signal);
   }
 }
 
@@ -31,8 +55,8 @@ export class ScaledClock implements Clock {
   now(): number {
     return this.startMs + (Date.now() - this.wallStart) * this.speed;
   }
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / this.speed)));
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return timerSleep(ms / this.speed, signal);
   }
 }
 
@@ -46,9 +70,19 @@ export class ManualClock implements Clock {
   now(): number {
     return this.t;
   }
-  sleep(ms: number): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
-      this.sleepers.push({ at: this.t + Math.max(0, ms), resolve });
+      if (signal?.aborted) return resolve();
+      const sleeper = { at: this.t + Math.max(0, ms), resolve: () => {
+        signal?.removeEventListener('abort', wake);
+        resolve();
+      } };
+      const wake = () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        resolve();
+      };
+      signal?.addEventListener('abort', wake);
+      this.sleepers.push(sleeper);
     });
   }
   /** Move time forward by `ms`, waking every sleeper whose deadline has passed. */

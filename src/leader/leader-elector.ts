@@ -84,7 +84,7 @@ export class LeaderElector {
     const renew = this.opts.renewMs ?? (this.opts.ttlMs ?? 15_000) / 3;
     while (!signal.aborted) {
       await this.round().catch((e: unknown) => this.opts.log?.(`leader: ${asReleasebotError(e).message}`));
-      await this.opts.clock.sleep(this.current ? renew : await this.untilExpiry(renew));
+      await this.opts.clock.sleep(this.current ? renew : await this.untilExpiry(renew), signal);
     }
     if (this.current) {
       await this.stepDown('shutting down');

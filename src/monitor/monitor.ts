@@ -111,7 +111,7 @@ export class Monitor implements ChartProvider {
         this.log(`monitor: tick failed: ${err instanceof Error ? err.message : String(err)}`);
       }
       if (signal.aborted) break;
-      await this.deps.clock.sleep(this.deps.config.monitor.tick * 1000);
+      await this.deps.clock.sleep(this.deps.config.monitor.tick * 1000, signal);
     }
   }
 

@@ -45,6 +45,8 @@ export class Outbox {
   private readonly log: (line: string) => void;
   /** Per target: no delivery before this time (rate limit, or an earlier entry waiting for its retry). */
   private readonly pausedUntil = new Map<string, number>();
+  /** Enqueues whose rows are being written. */
+  private readonly writing = new Set<Promise<void>>();
   private pass?: Promise<OutboxPassResult>;
   private wakeUp?: () => void;
 
@@ -53,7 +55,18 @@ export class Outbox {
   }
 
   /** Stores `n` for every notifier that accepts it. Never rejects: a failing store is logged, not thrown into the deploy path. */
-  async enqueue(n: Notification): Promise<void> {
+  enqueue(n: Notification): Promise<void> {
+    const p = this.write(n).finally(() => this.writing.delete(p));
+    this.writing.add(p);
+    return p;
+  }
+
+  /** Resolves when every enqueue started so far has written its rows. */
+  async idle(): Promise<void> {
+    while (this.writing.size > 0) await Promise.allSettled([...this.writing]);
+  }
+
+  private async write(n: Notification): Promise<void> {
     const at = this.o.clock.now();
     for (const notifier of this.o.notifiers) {
       if (notifier.accepts && !notifier.accepts(n)) continue;
@@ -89,7 +102,7 @@ export class Outbox {
         };
         this.wakeUp = done;
         signal.addEventListener('abort', done);
-        void this.o.clock.sleep(this.o.pollMs ?? 1000).then(done);
+        void this.o.clock.sleep(this.o.pollMs ?? 1000, signal).then(done);
       });
     }
   }

@@ -36,3 +36,9 @@ export interface RunnerStatus {
   tickMs: number;
 }
 
+
+/** What a stop did with the deploy steps that were running: finished while draining, or handed over to the next start. */
+export interface CloseSummary {
+  finished: string[];
+  handedOver: string[];
+}

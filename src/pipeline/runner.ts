@@ -1,3 +1,4 @@
+import { waitAtMost } from '../clock/clock.js';
 import type { Build } from '../domain/build.js';
 import type { CommandOutcome, StoredCommand } from '../domain/command.js';
 import { asReleasebotError, ReleasebotError } from '../domain/errors.js';
@@ -12,9 +13,12 @@ import { initialState, step } from './step.js';
 import { stateChanged } from './state-diff.js';
 import { StepTrace } from './step-trace.js';
 import { ResultInbox, type StepResult } from './result-inbox.js';
-import type { PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
+import type { CloseSummary, PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
 
-export type { PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
+export type { CloseSummary, PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
+
+/** How long close() waits for aborted deploy steps to end. */
+const ABORTED_STEP_WAIT_MS = 2000;
 
 /**
  * The thin shell around the pure reducer. Observations are applied one at a time; each transition's
@@ -35,6 +39,12 @@ export class PipelineRunner implements PipelineControl {
   private readonly trace: StepTrace;
   private readonly inbox: ResultInbox;
   private closed = false;
+  /** Stopping: no deploy step starts any more (the state keeps it in flight for the next start). */
+  private draining = false;
+  private readonly stopLoop = new AbortController();
+  /** Steps the stop left for the next start. */
+  private readonly handedOver = new Set<string>();
+  private loopDone: Promise<void> = Promise.resolve();
   /** A state write failed: the store may or may not have it, so reload before the next transition. */
   private needsResync = false;
   private lastLoopAt: number | undefined;
@@ -56,7 +66,7 @@ export class PipelineRunner implements PipelineControl {
     const inflight = Object.values(this.state.inflight);
     await this.recoverBuilds();
     await this.recoverInflight(inflight);
-    if (opts.loop !== false) void this.loop();
+    if (opts.loop !== false) this.loopDone = this.loop();
   }
 
   /** The store, step results and the loop as the runner sees them now. */
@@ -70,11 +80,34 @@ export class PipelineRunner implements PipelineControl {
     return { ...adoptSavedState(saved, this.deps.stages, this.deps.retry), gateRequired: this.deps.gate ?? false };
   }
 
-  /** Stop the loop and abort deploys in flight; their results are dropped (start() redoes them). */
-  async close(): Promise<void> {
+  /**
+   * Stop taking work: the tick loop ends (it wakes from its sleep) and no deploy step starts any
+   * more. Steps already running get up to `drainMs` of clock time to finish; their results are
+   * recorded as usual. Whatever still runs then is aborted and handed over: nothing is recorded for
+   * it, so the next start() performs it again under the same idempotency key. Resolves with the keys
+   * of the steps that finished while draining and of those handed over.
+   */
+  async close(opts: { drainMs?: number } = {}): Promise<CloseSummary> {
+    this.draining = true;
+    this.stopLoop.abort();
+    const inFlight = [...this.running.keys()];
+    const drainMs = opts.drainMs ?? 0;
+    if (drainMs > 0 && this.running.size > 0) await waitAtMost(this.deps.clock, this.drained(), drainMs);
     this.closed = true;
-    for (const ac of this.running.values()) ac.abort();
+    for (const [key, ac] of this.running) {
+      this.handedOver.add(key);
+      ac.abort();
+    }
+    // An aborted step ends quickly (its command killed): wait a moment so its process records are cleared.
+    if (this.running.size > 0) await waitAtMost(this.deps.clock, this.drained(), ABORTED_STEP_WAIT_MS);
     await this.chain.catch(() => undefined);
+    await this.loopDone;
+    return { finished: inFlight.filter((k) => !this.handedOver.has(k)), handedOver: [...this.handedOver] };
+  }
+
+  /** Resolves when no deploy step runs and the results of those that ran are recorded (or kept by the inbox). */
+  private async drained(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.stageTail.values()]);
   }
 
   /** Apply one observation (serialised with all others); resolves with its effects once persisted. */
@@ -272,6 +305,8 @@ export class PipelineRunner implements PipelineControl {
   }
 
   private perform(req: DeployRequest, attempt: number): void {
+    // Stopping: the state has the step in flight, so the next start performs it.
+    if (this.draining) return;
     // Never the same key twice at once: it runs already, or its result waits for the store.
     if (this.running.has(req.key) || this.inbox.has(req.key)) return;
     const ac = new AbortController();
@@ -284,6 +319,12 @@ export class PipelineRunner implements PipelineControl {
 
   private async execute(req: DeployRequest, attempt: number, ac: AbortController): Promise<void> {
     let error: string | undefined;
+    if (this.draining && !ac.signal.aborted) {
+      // Queued behind another step of its stage when the stop began: handed over, nothing recorded.
+      this.running.delete(req.key);
+      this.handedOver.add(req.key);
+      return;
+    }
     if (!ac.signal.aborted && !this.closed) {
       // Time inside the deployer does not count as busy for settle(): a step may wait on the clock.
       this.end();
@@ -335,9 +376,10 @@ export class PipelineRunner implements PipelineControl {
 
   private async loop(): Promise<void> {
     const tickMs = this.deps.tickMs ?? 1000;
-    while (!this.closed) {
-      await this.deps.clock.sleep(tickMs);
-      if (this.closed) return;
+    const stop = this.stopLoop.signal;
+    while (!stop.aborted) {
+      await this.deps.clock.sleep(tickMs, stop);
+      if (stop.aborted) return;
       this.lastLoopAt = this.deps.clock.now();
       await this.tick().catch((e) => this.deps.log?.(`pipeline tick: ${asReleasebotError(e).message}`));
     }
