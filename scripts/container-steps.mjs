@@ -6,10 +6,13 @@
 // restart, SIGTERM exits 0 and leaves nothing listening, no process runs as root, the production
 // node_modules is under 60 MB.
 //
-//   node scripts/container-steps.mjs [--node-bin DIR] [--keep]
+//   node scripts/container-steps.mjs [--node-bin DIR] [--modules-from DIR] [--keep]
 //
 // --node-bin DIR puts DIR (holding `node` and `npm`) first on PATH for every step, so the steps run
 // on the image's Node major (CI passes Node 24 from the npm registry's `node@24` package).
+// --modules-from DIR: the build stage's `npm ci` step takes DIR/node_modules (hard links) instead of
+// installing again, when DIR was installed from the same package-lock.json by the same Node with
+// the same --omit flags (CI's Node 24 checkout, so Node 24's node_modules is installed once).
 // What cannot be the same without a daemon is said as it happens: `apt-get` steps are skipped
 // (this machine has python3, make and g++ already), USER becomes an unprivileged uid here
 // (`nobody` when the image's user does not exist), and absolute paths are mapped into the stage
@@ -25,6 +28,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const nodeBin = args.includes('--node-bin') ? resolve(args[args.indexOf('--node-bin') + 1]) : undefined;
 const keep = args.includes('--keep');
+const modulesFrom = args.includes('--modules-from') ? resolve(args[args.indexOf('--modules-from') + 1]) : undefined;
 const SIZE_LIMIT_MB = 60;
 
 const say = (line) => process.stdout.write(`container-steps: ${line}\n`);
@@ -96,11 +100,45 @@ function runStep(stage, command) {
     say(`  skipped (system packages; present on this machine): ${command.slice(0, 80)}`);
     return;
   }
+  if (modulesFrom && /^npm ci\b/.test(command) && reuseModules(stage, command)) return;
   const env = { ...process.env, ...stage.env, PATH: [nodeBin, process.env.PATH].filter(Boolean).join(':') };
   const started = Date.now();
   const r = spawnSync('sh', ['-c', command], { cwd: stage.map(stage.workdir), env, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) fail(`RUN ${command} exited ${r.status}`);
   say(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** The --omit flags of an npm command, sorted. */
+function omits(command) {
+  return [...command.matchAll(/--omit[= ](\w+)/g)].map((m) => m[1]).sort().join(',');
+}
+
+/**
+ * `npm ci` from --modules-from: hard links to an install of the same lockfile made by the same Node
+ * with the same --omit flags (recorded in DIR/.releasebot-install by .ci/run). False (install
+ * normally) when anything differs.
+ */
+function reuseModules(stage, command) {
+  const cwd = stage.map(stage.workdir);
+  const lock = (dir) => (existsSync(join(dir, 'package-lock.json')) ? readFileSync(join(dir, 'package-lock.json'), 'utf8') : undefined);
+  const marker = join(modulesFrom, '.releasebot-install');
+  const node = spawnSync(nodeBin ? join(nodeBin, 'node') : process.execPath, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const want = `node ${node} omit ${omits(command)}`;
+  const have = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : 'nothing recorded';
+  if (lock(cwd) === undefined || lock(cwd) !== lock(modulesFrom) || have !== want || !existsSync(join(modulesFrom, 'node_modules'))) {
+    say(`  --modules-from ${modulesFrom} does not match (${have}; this step wants ${want}, same package-lock.json): installing`);
+    return false;
+  }
+  const r = spawnSync('cp', ['-al', join(modulesFrom, 'node_modules'), join(cwd, 'node_modules')], { stdio: 'inherit' });
+  if (r.status !== 0) fail(`cp -al ${modulesFrom}/node_modules exited ${r.status}`);
+  // npm rewrites this file in place when it prunes: a copy, not a link to the other checkout's.
+  const hidden = join(cwd, 'node_modules', '.package-lock.json');
+  if (existsSync(hidden)) {
+    rmSync(hidden);
+    cpSync(join(modulesFrom, 'node_modules', '.package-lock.json'), hidden);
+  }
+  say(`  reused ${modulesFrom}/node_modules (${want}, same package-lock.json) instead of installing again`);
+  return true;
 }
 
 /** COPY [--from=stage] [--chown=user] SRC... DEST, with Docker's rules for directories and trailing slashes. */
@@ -267,15 +305,23 @@ async function exercise(stage) {
   const ps = spawnSync('ps', ['-o', 'uid=', '-p', String(run.child.pid)], { encoding: 'utf8' });
   if (Number(ps.stdout.trim()) === 0) fail('serve runs as root');
   await stop(run, stage, port);
-  const rows = spawnSync(join(nodeBin ?? dirname(process.execPath), 'node'), ['-e', `const D=require(${JSON.stringify(stage.map('/app/node_modules/better-sqlite3'))});const d=new D(${JSON.stringify(join(volume, 'releasebot.db'))},{readonly:true});console.log(d.prepare("select count(*) n from builds where id='b1'").get().n)`], { encoding: 'utf8' });
+  // Read with the image's Node (its node:sqlite): the image has no other SQLite driver.
+  const rows = spawnSync(join(nodeBin ?? dirname(process.execPath), 'node'), ['-e', `const {DatabaseSync}=require('node:sqlite');const d=new DatabaseSync(${JSON.stringify(join(volume, 'releasebot.db'))},{readOnly:true});console.log(d.prepare("select count(*) n from builds where id='b1'").get().n)`], { encoding: 'utf8' });
   if (rows.stdout.trim() !== '1') fail(`build b1 is not on the volume after a restart (${rows.stdout}${rows.stderr})`);
   say('build b1 kept on the volume across a restart');
 }
 
+const instructions = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+// The image's Node major (ARG NODE_VERSION) is what the steps must run on: the image's SQLite driver is its node:sqlite.
+const imageNode = instructions.find((i) => i.op === 'ARG' && /^NODE_VERSION=/.test(i.rest))?.rest.split('=')[1];
+const usedNode = spawnSync(nodeBin ? join(nodeBin, 'node') : process.execPath, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
+if (imageNode && usedNode.split('.')[0] !== imageNode.split('.')[0]) {
+  fail(`the image runs Node ${imageNode} (ARG NODE_VERSION) but these steps would run on Node ${usedNode}: pass --node-bin DIR with a Node ${imageNode} (.ci/node24.sh installs one)`);
+}
 const work = mkdtempSync(join(tmpdir(), 'rb-container-'));
 chmodSync(work, 0o755);
 say(`work directory ${work}; node ${spawnSync(nodeBin ? join(nodeBin, "node") : process.execPath, ["--version"], { encoding: "utf8" }).stdout.trim()}`);
-const runtime = build(parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')), work);
+const runtime = build(instructions, work);
 await exercise(runtime);
 if (!keep) rmSync(work, { recursive: true, force: true });
 say('OK');

@@ -37,13 +37,15 @@ test('Kubernetes manifests: the ConfigMap config is valid with the Secret\'s var
   const container = pod.containers[0];
   const mount = container.volumeMounts.find((v: { name: string }) => v.name === 'config');
   assert.equal(pod.volumes.find((v: { name: string }) => v.name === 'config').configMap.name, cm.metadata.name);
-  assert.deepEqual(container.args, ['serve', '--config', `${mount.mountPath}/releasebot.yaml`]);
+  assert.deepEqual(container.args.slice(0, 3), ['serve', '--config', `${mount.mountPath}/releasebot.yaml`]);
+  const flag = (name: string) => Number(container.args[container.args.indexOf(name) + 1]);
+  assert.ok(flag('--drain-timeout') < flag('--stop-timeout'), 'a drained step leaves time to flush the outbox and close the store');
   assert.equal(container.envFrom[0].secretRef.name, m.get('Secret')!.metadata.name);
   assert.equal(container.ports[0].containerPort, config.server.port);
   assert.equal(config.server.host, '0.0.0.0', 'reachable from the Service');
   assert.equal(container.readinessProbe.httpGet.path, '/readyz');
   assert.equal(container.livenessProbe.httpGet.path, '/healthz');
-  assert.ok(pod.terminationGracePeriodSeconds > 30, 'longer than serve\'s default --stop-timeout');
+  assert.ok(pod.terminationGracePeriodSeconds > flag('--stop-timeout'), 'longer than serve\'s --stop-timeout');
   assert.equal(m.get('Service')!.spec.selector['app.kubernetes.io/name'], 'releasebot');
 });
 

@@ -74,8 +74,8 @@ export function registerServe(program: Command): void {
     .option('--config <file>', 'releasebot.yaml (default: $RELEASEBOT_CONFIG)', process.env.RELEASEBOT_CONFIG)
     .option('--port <n>', 'listen on this port instead of server.port (0 = any free port)')
     .option('--host <address>', 'listen on this address instead of server.host')
-    .option('--drain-timeout <seconds>', 'on SIGTERM/SIGINT, let a running deploy step finish for this long, then hand it over to the next start', String(DEFAULT_DRAIN_TIMEOUT_SECONDS))
-    .option('--stop-timeout <seconds>', 'on SIGTERM/SIGINT, exit after this long even if the stop has not finished (more than --drain-timeout)', String(DEFAULT_STOP_TIMEOUT_SECONDS))
+    .option('--drain-timeout <seconds>', 'on SIGTERM/SIGINT, let a running deploy step finish for this long, then hand it over to the next start (default: $RELEASEBOT_DRAIN_TIMEOUT, else 20)', process.env.RELEASEBOT_DRAIN_TIMEOUT || String(DEFAULT_DRAIN_TIMEOUT_SECONDS))
+    .option('--stop-timeout <seconds>', 'on SIGTERM/SIGINT, exit after this long even if the stop has not finished; more than --drain-timeout (default: $RELEASEBOT_STOP_TIMEOUT, else 30)', process.env.RELEASEBOT_STOP_TIMEOUT || String(DEFAULT_STOP_TIMEOUT_SECONDS))
     .action(async (flags: ServeFlags) => {
       if (!flags.config) {
         process.stderr.write('releasebot serve: no configuration: pass --config FILE or set RELEASEBOT_CONFIG (try examples/minimal.yaml)\n');
@@ -84,12 +84,12 @@ export function registerServe(program: Command): void {
       const port = flags.port === undefined ? undefined : parsePort('serve', flags.port);
       const stopTimeout = Number(flags.stopTimeout);
       if (!Number.isFinite(stopTimeout) || stopTimeout <= 0) {
-        process.stderr.write(`releasebot serve: --stop-timeout must be a number of seconds > 0, got "${flags.stopTimeout}"\n`);
+        process.stderr.write(`releasebot serve: --stop-timeout (or RELEASEBOT_STOP_TIMEOUT) must be a number of seconds > 0, got "${flags.stopTimeout}"\n`);
         process.exit(EXIT.config);
       }
       const drainTimeout = Number(flags.drainTimeout);
       if (!Number.isFinite(drainTimeout) || drainTimeout < 0 || drainTimeout >= stopTimeout) {
-        process.stderr.write(`releasebot serve: --drain-timeout must be a number of seconds >= 0 and below --stop-timeout (${stopTimeout}), got "${flags.drainTimeout}"\n`);
+        process.stderr.write(`releasebot serve: --drain-timeout (or RELEASEBOT_DRAIN_TIMEOUT) must be a number of seconds >= 0 and below --stop-timeout (${stopTimeout}), got "${flags.drainTimeout}"\n`);
         process.exit(EXIT.config);
       }
       const config = applyServeFlags(loadConfig(flags.config), { port, host: flags.host });
