@@ -36,6 +36,6 @@ export async function drainCommands(opts: CommandDrainOptions, signal: AbortSign
     } catch (e) {
       opts.log?.(`commands: ${asReleasebotError(e).message}`);
     }
-    await opts.clock.sleep(opts.pollMs ?? 200);
+    await opts.clock.sleep(opts.pollMs ?? 200, signal);
   }
 }

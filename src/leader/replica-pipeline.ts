@@ -102,7 +102,7 @@ export class ReplicaPipeline implements PipelineControl {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await this.refresh();
-      await this.deps.clock.sleep(this.deps.refreshMs);
+      await this.deps.clock.sleep(this.deps.refreshMs, signal);
     }
   }
 
