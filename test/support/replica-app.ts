@@ -3,9 +3,10 @@ import { SystemClock } from '../../src/clock/clock.js';
 import { configSchema } from '../../src/config/schema.js';
 
 export const REPLICA_TOKEN = 'replica-token-0123456789';
+export const SLACK_SECRET = 'replica-slack-signing-secret';
 
 /** A `serve`-like app on `storeUrl` with a simulated deployer and short lease/refresh periods (real time). */
-export async function replicaApp(storeUrl: string, opts: { lease?: number; commandTimeout?: number; enabled?: boolean } = {}): Promise<App & { lines: string[] }> {
+export async function replicaApp(storeUrl: string, opts: { lease?: number; commandTimeout?: number; enabled?: boolean; slackApiUrl?: string } = {}): Promise<App & { lines: string[] }> {
   const config = configSchema.parse({
     server: { port: 0, apiTokens: [REPLICA_TOKEN] },
     store: { url: storeUrl },
@@ -21,7 +22,10 @@ export async function replicaApp(storeUrl: string, opts: { lease?: number; comma
     metrics: { type: 'simulated' },
     policy: { shadow: true },
     monitor: { tick: 0.5 },
-    notify: { console: false },
+    notify: {
+      console: false,
+      ...(opts.slackApiUrl ? { slack: { token: 'xoxb-test', signingSecret: SLACK_SECRET, apiUrl: opts.slackApiUrl, deploysChannel: 'C_DEPLOYS', allowedUsers: ['U_ALLOWED'] } } : {}),
+    },
   });
   const lines: string[] = [];
   const app = await createApp({ config, clock: new SystemClock(), log: (l) => lines.push(l) });
