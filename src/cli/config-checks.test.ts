@@ -35,6 +35,14 @@ test('an unknown store scheme fails at store.url with its line, exit 2', async (
   assert.match(r.lines[0], new RegExp(`^${f}:2: store\\.url: "mysql://db\\.example\\.com/rb": unknown scheme`));
 });
 
+test('replicas.enabled: true with an SQLite store fails at replicas.enabled with its line, exit 2', async () => {
+  const f = file('replicas:\n  enabled: true\n');
+  const r = await checkConfig(f, { connect: false, env });
+  assert.equal(r.exitCode, 2);
+  assert.match(r.lines[0], new RegExp(`^${f}:7: replicas\\.enabled: true needs a PostgreSQL store`));
+  assert.equal((await checkConfig(file('replicas:\n  enabled: false\n'), { connect: false, env })).exitCode, 0);
+});
+
 test('a deploy command that does not exist, is not executable, or is not on PATH fails at deployer.command', async () => {
   const script = join(dir, 'deploy.sh');
   writeFileSync(script, '#!/bin/sh\nexit 0\n');

@@ -29,6 +29,18 @@ export function storeUrlProblems(config: Config): CheckProblem[] {
   }
 }
 
+/** Replicas need a shared PostgreSQL store: SQLite is used by one process only. */
+export function replicaProblems(config: Config): CheckProblem[] {
+  if (config.replicas.enabled !== true) return [];
+  let engine: string;
+  try {
+    engine = parseStoreUrl(config.store.url).engine;
+  } catch {
+    return []; // storeUrlProblems reports it
+  }
+  return engine === 'postgres' ? [] : [{ path: ['replicas', 'enabled'], message: 'true needs a PostgreSQL store (store.url postgres://...); an SQLite store is used by one process only' }];
+}
+
 /** Where `command` resolves: itself when it holds a slash, else the first match on PATH. */
 export function resolveCommand(command: string, env: Env): string | undefined {
   if (command.includes('/')) return command;
@@ -97,5 +109,5 @@ export function slackIdProblems(config: Config): CheckProblem[] {
 
 /** Every start-up check; check-config runs these after the schema has passed. */
 export function startupProblems(config: Config, env: Env = process.env): CheckProblem[] {
-  return [...storeUrlProblems(config), ...deployCommandProblems(config, env), ...slackIdProblems(config)];
+  return [...storeUrlProblems(config), ...replicaProblems(config), ...deployCommandProblems(config, env), ...slackIdProblems(config)];
 }
