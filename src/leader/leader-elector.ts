@@ -49,10 +49,12 @@ export class LeaderElector {
     const now = this.opts.clock.now();
     let lease;
     try {
-      lease = await this.opts.store.acquireLease(name, this.opts.holder, ttl, now);
+      const call = this.opts.store.acquireLease(name, this.opts.holder, ttl, now);
+      // A leader must know before its lease expires: a renewal that does not answer in time counts as failed.
+      lease = this.current ? await this.within(call, this.stepDownAt() - now) : await call;
     } catch (e) {
       this.opts.log?.(`leader: cannot reach the store: ${asReleasebotError(e).message}`);
-      if (this.current && now - this.renewedAt >= ttl * 0.8) await this.stepDown('could not renew the lease before it expires');
+      if (this.current && this.opts.clock.now() >= this.stepDownAt()) await this.stepDown('could not renew the lease before it expires');
       return;
     }
     if (lease && !this.current) {
@@ -84,7 +86,9 @@ export class LeaderElector {
     const renew = this.opts.renewMs ?? (this.opts.ttlMs ?? 15_000) / 3;
     while (!signal.aborted) {
       await this.round().catch((e: unknown) => this.opts.log?.(`leader: ${asReleasebotError(e).message}`));
-      await this.opts.clock.sleep(this.current ? renew : await this.untilExpiry(renew), signal);
+      // A leader whose renewal failed tries again in time to step down before its lease expires.
+      const wait = this.current ? Math.min(renew, Math.max(10, this.stepDownAt() - this.opts.clock.now())) : await this.untilExpiry(renew);
+      await this.opts.clock.sleep(wait, signal);
     }
     if (this.current) {
       await this.stepDown('shutting down');
@@ -95,6 +99,25 @@ export class LeaderElector {
   /** Stop leading now (a fenced write was refused: the lease moved); the next round may compete again. */
   async resign(why: string): Promise<void> {
     if (this.current) await this.stepDown(why);
+  }
+
+  /** When a leader that has not renewed since `renewedAt` steps down: at 80 % of the TTL, before anyone can take the lease. */
+  private stepDownAt(): number {
+    return this.renewedAt + (this.opts.ttlMs ?? 15_000) * 0.8;
+  }
+
+  /** `p`, or a rejection once `ms` of clock time passed. */
+  private async within<T>(p: Promise<T>, ms: number): Promise<T> {
+    const timer = new AbortController();
+    const timeout = this.opts.clock.sleep(Math.max(0, ms), timer.signal).then(() => {
+      throw new Error(`the store did not answer within ${Math.round(ms) / 1000} s`);
+    });
+    try {
+      return await Promise.race([p, timeout]);
+    } finally {
+      timer.abort();
+      timeout.catch(() => undefined);
+    }
   }
 
   /** How long to wait before the next attempt to take the lease: until it expires (a little after), at most `renew`. */
