@@ -13,6 +13,7 @@ import { initialState, step } from './step.js';
 import { stateChanged } from './state-diff.js';
 import { StepTrace } from './step-trace.js';
 import { ResultInbox, type StepResult } from './result-inbox.js';
+import { StepRuns } from './step-runs.js';
 import type { CloseSummary, PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
 
 export type { CloseSummary, PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
@@ -31,19 +32,14 @@ export class PipelineRunner implements PipelineControl {
   private state: PipelineState;
   private version = 0;
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly running = new Map<string, AbortController>();
-  private readonly stageTail = new Map<string, Promise<void>>();
+  private readonly steps: StepRuns;
   private active = 0;
   private idleWaiters: Array<() => void> = [];
   private readonly listeners = new Set<() => void>();
   private readonly trace: StepTrace;
   private readonly inbox: ResultInbox;
   private closed = false;
-  /** Stopping: no deploy step starts any more (the state keeps it in flight for the next start). */
-  private draining = false;
   private readonly stopLoop = new AbortController();
-  /** Steps the stop left for the next start. */
-  private readonly handedOver = new Set<string>();
   private loopDone: Promise<void> = Promise.resolve();
   /** A state write failed: the store may or may not have it, so reload before the next transition. */
   private needsResync = false;
@@ -52,6 +48,7 @@ export class PipelineRunner implements PipelineControl {
   constructor(private readonly deps: PipelineRunnerDeps) {
     this.state = { ...initialState(deps.stages, deps.retry), gateRequired: deps.gate ?? false };
     this.trace = new StepTrace(deps.store);
+    this.steps = new StepRuns(deps.log);
     this.inbox = new ResultInbox((r) => this.recordResult(r), () => deps.clock.now(), deps.log);
   }
 
@@ -88,26 +85,18 @@ export class PipelineRunner implements PipelineControl {
    * of the steps that finished while draining and of those handed over.
    */
   async close(opts: { drainMs?: number } = {}): Promise<CloseSummary> {
-    this.draining = true;
+    this.steps.stop();
     this.stopLoop.abort();
-    const inFlight = [...this.running.keys()];
+    const inFlight = this.steps.keys();
     const drainMs = opts.drainMs ?? 0;
-    if (drainMs > 0 && this.running.size > 0) await waitAtMost(this.deps.clock, this.drained(), drainMs);
+    if (drainMs > 0 && this.steps.size > 0) await waitAtMost(this.deps.clock, this.steps.drained(), drainMs);
     this.closed = true;
-    for (const [key, ac] of this.running) {
-      this.handedOver.add(key);
-      ac.abort();
-    }
+    this.steps.handOverAll();
     // An aborted step ends quickly (its command killed): wait a moment so its process records are cleared.
-    if (this.running.size > 0) await waitAtMost(this.deps.clock, this.drained(), ABORTED_STEP_WAIT_MS);
+    if (this.steps.size > 0) await waitAtMost(this.deps.clock, this.steps.drained(), ABORTED_STEP_WAIT_MS);
     await this.chain.catch(() => undefined);
     await this.loopDone;
-    return { finished: inFlight.filter((k) => !this.handedOver.has(k)), handedOver: [...this.handedOver] };
-  }
-
-  /** Resolves when no deploy step runs and the results of those that ran are recorded (or kept by the inbox). */
-  private async drained(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.stageTail.values()]);
+    return this.steps.summary(inFlight);
   }
 
   /** Apply one observation (serialised with all others); resolves with its effects once persisted. */
@@ -284,13 +273,13 @@ export class PipelineRunner implements PipelineControl {
     this.deps.log?.(`pipeline: stored state moved (version ${this.version} -> ${saved.version}); taking it over`);
     this.state = this.adopt(saved.state);
     this.version = saved.version;
-    for (const [key, ac] of this.running) if (!this.state.inflight[key]) ac.abort();
+    this.steps.abortWhere((key) => !this.state.inflight[key]);
     for (const entry of Object.values(this.state.inflight)) this.perform(entry.request, entry.attempt);
     for (const l of this.listeners) l();
   }
 
   private afterTransition(effects: Effect[], now: number): void {
-    for (const [key, ac] of this.running) if (!this.state.inflight[key]) ac.abort();
+    this.steps.abortWhere((key) => !this.state.inflight[key]);
     for (const e of effects) {
       if (e.type === 'deploy') this.perform(e.request, e.attempt);
       else this.deps.log?.(`decision ${e.decision.kind}${e.decision.buildId ? ' ' + e.decision.buildId : ''}${e.decision.stage ? ' @' + e.decision.stage : ''} by ${e.decision.actor.id}: ${e.decision.reason}`);
@@ -305,42 +294,33 @@ export class PipelineRunner implements PipelineControl {
   }
 
   private perform(req: DeployRequest, attempt: number): void {
-    // Stopping: the state has the step in flight, so the next start performs it.
-    if (this.draining) return;
     // Never the same key twice at once: it runs already, or its result waits for the store.
-    if (this.running.has(req.key) || this.inbox.has(req.key)) return;
-    const ac = new AbortController();
-    this.running.set(req.key, ac);
-    const prev = this.stageTail.get(req.stage) ?? Promise.resolve();
+    // Stopping: steps.start refuses, and the state keeps the step in flight for the next start.
+    if (this.inbox.has(req.key)) return;
     this.begin();
-    const run = prev.then(() => this.execute(req, attempt, ac)).finally(() => this.end());
-    this.stageTail.set(req.stage, run.catch((e) => this.deps.log?.(`pipeline: ${asReleasebotError(e).message}`)));
+    const run = this.steps.start(req, (signal, ended) => this.execute(req, attempt, signal, ended));
+    if (run) void run.catch(() => undefined).finally(() => this.end());
+    else this.end();
   }
 
-  private async execute(req: DeployRequest, attempt: number, ac: AbortController): Promise<void> {
+  private async execute(req: DeployRequest, attempt: number, signal: AbortSignal, ended: () => void): Promise<void> {
     let error: string | undefined;
-    if (this.draining && !ac.signal.aborted) {
-      // Queued behind another step of its stage when the stop began: handed over, nothing recorded.
-      this.running.delete(req.key);
-      this.handedOver.add(req.key);
-      return;
-    }
-    if (!ac.signal.aborted && !this.closed) {
+    if (!signal.aborted && !this.closed) {
       // Time inside the deployer does not count as busy for settle(): a step may wait on the clock.
       this.end();
       try {
-        await this.deps.deployer.deploy(req, ac.signal);
+        await this.deps.deployer.deploy(req, signal);
       } catch (e) {
         error = asReleasebotError(e).message;
       } finally {
         this.begin();
       }
     } else error = 'cancelled before it started';
-    this.running.delete(req.key);
+    ended();
     // A closed runner stands for a dead process: nothing is recorded, and start() performs the step again.
     if (this.closed) return;
-    if (ac.signal.aborted) error = `cancelled (a rollback replaced it): ${error ?? 'it had finished'}`;
-    const final = error === undefined || ac.signal.aborted || attempt > this.state.retry!.retries;
+    if (signal.aborted) error = `cancelled (a rollback replaced it): ${error ?? 'it had finished'}`;
+    const final = error === undefined || signal.aborted || attempt > this.state.retry!.retries;
     if (error === undefined) this.deps.log?.(`${req.kind} ${req.key} succeeded`);
     const result: StepResult = { req, attempt, final, endedAt: this.deps.clock.now() };
     if (error !== undefined) result.error = error;
