@@ -26,7 +26,7 @@ function timed(extra: string[] = []): { wall: number; cpu: number; rolledBack: n
 const AREAS: Array<[string, RegExp]> = [
   ['detectors (src/detect)', /\/detect\//],
   ['monitor (src/monitor)', /\/monitor\//],
-  ['store (SQLite, Kysely)', /\/store\/|better-sqlite3|kysely/],
+  ['store (SQLite, Kysely)', /\/store\/|better-sqlite3|node:sqlite|kysely/],
   ['pipeline (src/pipeline)', /\/pipeline\//],
   ['simulated fleet and metrics', /\/sim\/|\/metrics\//],
   ['HTTP server, notifiers, app', /\/server\/|\/notify\/|\/app\/|fastify|pino/],
