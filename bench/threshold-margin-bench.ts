@@ -4,7 +4,8 @@
  * series: daily cycle of +-35%, weekend dip, the daily 14:00 spike, Poisson noise at low volume) is
  * backfilled with promtool at 1-minute resolution; at evenly spread moments of the last day and a half
  * every series is judged by checks with `dynamic` or `seasonal` and no `static`, once without a margin
- * (the seed's rule) and once with the default margin. Nothing is deployed: every breach is false.
+ * (the seed's rule) and once with the default margin, and by the anomaly rule of the default detector and
+ * of the seed z-score detector. Nothing is deployed: every breach is false.
  */
 import { startPrometheus } from '../test/support/prometheus.js';
 import { healthyThresholdBreaches, spreadMoments } from '../test/support/healthy-breaches.js';
@@ -27,7 +28,7 @@ try {
   // The last 36 h: seven days of history before every moment, so the seasonal rule has both pasts.
   const at = spreadMoments(server.endMs - 36 * 3_600_000, server.endMs, moments, 7);
   const variants = { none: { relative: 0, sigmas: 0 }, relative: { relative: DEFAULT_MARGIN.relative, sigmas: 0 }, default: undefined };
-  const r = await healthyThresholdBreaches(server.url, at, variants);
+  const r = await healthyThresholdBreaches(server.url, at, variants, ['default', 'zscore']);
   const pct = (x: number) => Number((100 * x).toFixed(2));
   const out = {
     series: server.series.length,

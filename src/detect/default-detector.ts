@@ -6,6 +6,7 @@ import { StreamingDetector, SCORE_WARMUP_SAMPLES, type DefaultParams } from './s
 import { DEFAULT_GUARDS } from './guards.js';
 import { fmt } from './zscore.js';
 import { plainDeviation, plainEffect } from './plain-reason.js';
+import { baselineExtreme, beyond, largestMagnitude, negligible, sustained } from './blip.js';
 
 /**
  * The default detector's one fixed configuration. Lengths are in samples, not seconds: NAB's
@@ -109,16 +110,24 @@ export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions
     return { kind: 'inconclusive', rule: 'default', reason: `the default detector needs ${det.samplesToReady()} more samples before the judged window` };
   }
   const minZ = o.minZ ?? 3;
-  const w = judgeReplay(det, s.values, w0, w1, minZ);
+  const scale = largestMagnitude(s.values, b0, w1);
+  const w = judgeReplay(det, s.values, w0, w1, minZ, scale);
   if (!w) return { kind: 'inconclusive', rule: 'default', reason: 'no samples in the judged window' };
   const { best, value } = w;
   const threshold = Math.max(minZ, best.bar);
   const numbers = { value, mean: best.mean, std: best.std, z: signedZ(value, best.mean, best.std), score: best.score, threshold };
   const words = plainDeviation(value, best.mean, best.std, w.run * step);
-  if (w.alarmed && best.z >= minZ) {
+  const peak = baselineExtreme(s.values, b0, w0, value, best.mean, o.direction);
+  const blipOnly = !sustained(w.run, step) && !beyond(value, peak, best.mean, o.direction);
+  const noEffect = negligible(value, best.mean, scale);
+  if (w.alarmed && best.z >= minZ && !blipOnly && !noEffect) {
     return { kind: 'breach', rule: 'default', reason: `${words} (z=${fmt(numbers.z)}, beyond ${fmt(threshold)})`, ...numbers, unusual: true };
   }
-  const why = w.alarmed ? `unusual for this series but below the minimum effect of z ${fmt(minZ)}` : 'within the usual range';
+  const why = !w.alarmed
+    ? 'within the usual range'
+    : best.z < minZ || noEffect
+      ? `unusual for this series but below the minimum effect of z ${fmt(minZ)}`
+      : `a blip of ${w.run * step} s no larger than the baseline's own (${fmt(peak)})`;
   const reason = `${why}: at most ${plainEffect(value, best.mean)} (z=${fmt(numbers.z)}); usual ${fmt(best.mean)} +- ${fmt(best.std)}`;
   return w.alarmed ? { kind: 'pass', rule: 'default', reason, ...numbers, unusual: true } : { kind: 'pass', rule: 'default', reason, ...numbers };
 }
@@ -128,9 +137,10 @@ type Step = ReturnType<StreamingDetector['step']>;
 /**
  * Steps the detector through the judged window. Reports the strongest point (largest z) from the
  * first alarm on (or of the whole window when nothing alarmed) and how many consecutive samples
- * were at least `minZ` out up to it, or up to the window's end when the episode is still going.
+ * were at least `minZ` out (and more than rounding away, see `negligible`) up to it, or up to the
+ * window's end when the episode is still going.
  */
-function judgeReplay(det: StreamingDetector, values: ArrayLike<number>, w0: number, w1: number, minZ: number) {
+function judgeReplay(det: StreamingDetector, values: ArrayLike<number>, w0: number, w1: number, minZ: number, scale: number) {
   let best: Step | undefined;
   let value = NaN;
   let alarmed = false;
@@ -139,7 +149,7 @@ function judgeReplay(det: StreamingDetector, values: ArrayLike<number>, w0: numb
   for (let i = w0; i < w1; i++) {
     const r = det.step(values[i]);
     if (!Number.isFinite(values[i])) continue;
-    run = r.z >= minZ ? run + 1 : 0;
+    run = r.z >= minZ && !negligible(values[i], r.mean, scale) ? run + 1 : 0;
     // Once an alarm fired, only points from it on describe the episode.
     const fresh = r.alarm && !alarmed;
     alarmed ||= r.alarm;

@@ -13,6 +13,7 @@ const METRICS = [
 ] as const;
 
 type Margin = { relative: number; sigmas: number };
+type DetectorType = CheckConfig['detector']['type'];
 
 /** Breaches of each threshold rule over healthy moments, per margin variant. */
 export interface HealthyBreaches {
@@ -26,11 +27,17 @@ export interface HealthyBreaches {
 /**
  * Judges every series of a healthy fleet in Prometheus at each moment with `dynamic` and `seasonal`
  * checks and no `static` (the rule alone), once per named margin, and counts threshold breaches per
- * variant and rule. Each metric is fetched once per moment (today, 1 d and 7 d ago) and judged by
+ * variant and rule; with `detectors`, also the anomaly rule of each detector type (`anomaly.TYPE`,
+ * the verdict the monitor counts). Each metric is fetched once per moment (today, 1 d and 7 d ago) and judged by
  * every variant: the same path as the monitor and `evaluate` (fetchCheck, judgeSeries). No build is
  * deployed and no incident injected: every breach is a false one.
  */
-export async function healthyThresholdBreaches(url: string, moments: number[], margins: Record<string, Margin | undefined>): Promise<HealthyBreaches> {
+export async function healthyThresholdBreaches(
+  url: string,
+  moments: number[],
+  margins: Record<string, Margin | undefined>,
+  detectors: readonly DetectorType[] = [],
+): Promise<HealthyBreaches> {
   const source = new PrometheusSource({ url, timeoutMs: 30_000, retries: 1 });
   const fetcher = directFetcher(source, DEFAULT_STEP_MS);
   const out: HealthyBreaches = { moments: moments.length, seriesMoments: {}, breaches: {}, share: {} };
@@ -41,6 +48,16 @@ export async function healthyThresholdBreaches(url: string, moments: number[], m
       if (!f.ok) throw new Error(`${metric} at ${new Date(at).toISOString()}: ${f.error.message}`);
       if (f.data.current.length === 0) throw new Error(`${metric}: no series`);
       const idx = seasonalIndex(f.data);
+      for (const type of detectors) {
+        const check = checkSchema.parse({ name: metric, query: metric, direction, detector: { type } });
+        const key = `anomaly.${type}`;
+        for (const s of f.data.current) {
+          const v = judgeSeries(check, s, at, undefined).anomaly;
+          if (v.kind !== 'pass' && v.kind !== 'breach') continue;
+          out.seriesMoments[key] = (out.seriesMoments[key] ?? 0) + 1;
+          if (v.kind === 'breach') out.breaches[key] = (out.breaches[key] ?? 0) + 1;
+        }
+      }
       for (const [variant, margin] of Object.entries(margins)) {
         for (const mode of ['dynamic', 'seasonal'] as const) {
           const check: CheckConfig = { ...base, dynamic: mode, ...(margin ? { margin } : {}) };
