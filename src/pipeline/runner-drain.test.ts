@@ -38,15 +38,21 @@ async function state(p: Promise<unknown>): Promise<'settled' | 'pending'> {
   return Promise.race([p.then(() => 'settled' as const, () => 'settled' as const), new Promise<'pending'>((r) => setTimeout(() => r('pending'), 50))]);
 }
 
+/** A runner on a fresh store whose first deploy step (b1 to staging) is running. */
+async function stepRunning(): Promise<{ store: Store; clock: ManualClock; deployer: GatedDeployer; r: PipelineRunner }> {
+  const store = await createStore('sqlite::memory:');
+  const clock = new ManualClock(0);
+  const deployer = new GatedDeployer();
+  const r = runner(store, clock, deployer);
+  await r.start({ loop: false });
+  await r.submitBuild(build);
+  await deployer.waitForStart(1);
+  return { store, clock, deployer, r };
+}
+
 describe('PipelineRunner.close with a drain time', () => {
   it('lets a running deploy step finish and records its success, then stops', async () => {
-    const store = await createStore('sqlite::memory:');
-    const clock = new ManualClock(0);
-    const deployer = new GatedDeployer();
-    const r = runner(store, clock, deployer);
-    await r.start({ loop: false });
-    await r.submitBuild(build);
-    await deployer.waitForStart(1);
+    const { store, clock, deployer, r } = await stepRunning();
     const closing = r.close({ drainMs: 60 * S });
     assert.equal(await state(closing), 'pending', 'waits for the step in flight');
     assert.equal(deployer.started[0].signal?.aborted, false, 'the step is not aborted while it drains');
@@ -61,13 +67,7 @@ describe('PipelineRunner.close with a drain time', () => {
   });
 
   it('hands a step that outlasts the drain time over to the next start, which performs it again', async () => {
-    const store = await createStore('sqlite::memory:');
-    const clock = new ManualClock(0);
-    const deployer = new GatedDeployer();
-    const r = runner(store, clock, deployer);
-    await r.start({ loop: false });
-    await r.submitBuild(build);
-    await deployer.waitForStart(1);
+    const { store, clock, deployer, r } = await stepRunning();
     const closing = r.close({ drainMs: 5 * S });
     assert.equal(await state(closing), 'pending');
     await clock.advance(5 * S);
