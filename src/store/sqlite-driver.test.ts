@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import { availableSqliteDrivers, openSqliteDatabase, SQLITE_DRIVERS } from './sqlite-driver.js';
+import { availableSqliteDrivers, openSqliteDatabase, SQLITE_DRIVERS, withoutSqliteWarning } from './sqlite-driver.js';
 import { ReleasebotError } from '../domain/errors.js';
 
 const available = availableSqliteDrivers();
@@ -27,6 +27,23 @@ describe('SQLite driver choice', () => {
       assert.match(e.message, /"sqlite3".*node:sqlite or better-sqlite3/);
       return true;
     });
+  });
+
+  it("drops only SQLite's ExperimentalWarning while loading node:sqlite", async () => {
+    const seen: string[] = [];
+    const listener = (w: Error) => seen.push(`${w.name}: ${w.message}`);
+    process.on('warning', listener);
+    try {
+      withoutSqliteWarning(() => {
+        process.emitWarning('SQLite is an experimental feature and might change at any time', 'ExperimentalWarning');
+        process.emitWarning('something else is experimental', 'ExperimentalWarning');
+        process.emitWarning('SQLite: a deprecation', 'DeprecationWarning');
+      });
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', listener);
+    }
+    assert.deepEqual(seen, ['ExperimentalWarning: something else is experimental', 'DeprecationWarning: SQLite: a deprecation']);
   });
 
   it('leaves process.emitWarning as it was after loading drivers', () => {

@@ -42,6 +42,16 @@ type BetterConstructor = new (path: string) => BetterDatabase;
  * cannot say whether they return rows (`columns()`, Node 22.16+), which Kysely needs.
  */
 function loadNodeSqlite(): NodeSqliteModule | undefined {
+  try {
+    const mod = withoutSqliteWarning(() => require('node:sqlite') as NodeSqliteModule);
+    return typeof mod.StatementSync?.prototype?.columns === 'function' ? mod : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `fn` with SQLite's ExperimentalWarning dropped; every other warning goes out as usual. */
+export function withoutSqliteWarning<T>(fn: () => T): T {
   const emit = process.emitWarning;
   process.emitWarning = function filtered(this: unknown, warning: string | Error, ...rest: unknown[]) {
     const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
@@ -50,10 +60,7 @@ function loadNodeSqlite(): NodeSqliteModule | undefined {
     return (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
   } as typeof process.emitWarning;
   try {
-    const mod = require('node:sqlite') as NodeSqliteModule;
-    return typeof mod.StatementSync?.prototype?.columns === 'function' ? mod : undefined;
-  } catch {
-    return undefined;
+    return fn();
   } finally {
     process.emitWarning = emit;
   }
