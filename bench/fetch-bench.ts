@@ -5,7 +5,8 @@
  * (bench/fetch-bot.ts) runs the monitor's fetch path and judgement for one check over all series:
  * a cold start (the first tick: the whole window fetched, parsed and judged) and then steady ticks
  * every 30 s of history time. Reported per run: cold start, steady tick wall time (fetch + parse +
- * judgement), bytes per tick, samples held and the bot's peak RSS.
+ * judgement), the CPU time the bot and the metrics server spent per steady tick (/proc; the
+ * figures a loaded machine distorts least), bytes per tick, samples held and the bot's peak RSS.
  *
  * Run: npm run bench:fetch -- --series 10000 [--json] [--ticks 8] [--backends prometheus,victoria-metrics]
  *      [--modes raw,pushdown] [--detector zscore|default] [--repeat 1]
@@ -31,13 +32,13 @@ const STEP_MS = 15_000;
 const HISTORY_MS = 210 * 60_000; // 3 h baseline + 5 min window + the ticks, with margin
 const log = (line: string) => console.error(line);
 
-interface BotTick { ms: number; fetchMs: number; judgeMs: number; cpuMs: number; bytes: number; series: number; pushedDown: boolean; breaches: number }
+interface BotTick { ms: number; fetchMs: number; judgeMs: number; cpuMs: number; serverCpuMs: number; bytes: number; series: number; pushedDown: boolean; breaches: number }
 interface BotResult { mode: string; detector: string; coldStart: BotTick; rawReadyMs: number; steady: BotTick[]; held: { series: number; samples: number; bytes: number }; maxRssMB: number; rssMB: number; peakHeapMB: number }
 
 /** Runs one bot process against `server`; resolves to its JSON line. */
 function runBot(server: BenchServer, mode: string): Promise<BotResult> {
   const bot = fileURLToPath(new URL('./fetch-bot.ts', import.meta.url));
-  const args = ['--import', 'tsx', bot, '--url', server.url, '--end', String(server.endMs - 60_000), '--ticks', String(TICKS), '--mode', mode, '--detector', DETECTOR];
+  const args = ['--import', 'tsx', bot, '--url', server.url, '--end', String(server.endMs - 60_000), '--ticks', String(TICKS), '--mode', mode, '--detector', DETECTOR, '--server-pid', String(server.pid ?? 0)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -70,6 +71,8 @@ function summarize(backend: string, r: BotResult) {
     coldStartPushedDown: r.coldStart.pushedDown,
     rawWindowReadyMs: r.mode === 'raw' ? r.rawReadyMs : undefined,
     steadyCpuMsMedian: Math.round(quantile(r.steady.map((t) => t.cpuMs), 0.5)),
+    steadyServerCpuMsMedian: Math.round(quantile(r.steady.map((t) => t.serverCpuMs), 0.5)),
+    coldStartServerCpuMs: Math.round(r.coldStart.serverCpuMs),
     steadyTickMs: { median: Math.round(quantile(steadyMs, 0.5)), min: Math.round(Math.min(...steadyMs)), max: Math.round(Math.max(...steadyMs)) },
     steadyFetchMsMedian: Math.round(quantile(r.steady.map((t) => t.fetchMs), 0.5)),
     steadyJudgeMsMedian: Math.round(quantile(r.steady.map((t) => t.judgeMs), 0.5)),
@@ -94,7 +97,7 @@ for (const backend of BACKENDS) {
       for (const mode of MODES) {
         const r = summarize(backend, await runBot(server, mode));
         results.push(r);
-        log(`${backend} ${mode}: cold ${r.coldStartMs} ms (raw ready ${r.rawWindowReadyMs ?? '-'} ms), steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}], RSS ${r.maxRssMB} MB, held ${r.held.samples} samples`);
+        log(`${backend} ${mode}: cold ${r.coldStartMs} ms (raw ready ${r.rawWindowReadyMs ?? '-'} ms), steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}] (CPU bot ${r.steadyCpuMsMedian} ms, server ${r.steadyServerCpuMsMedian} ms), RSS ${r.maxRssMB} MB, held ${r.held.samples} samples`);
       }
     }
   } finally {
@@ -104,4 +107,4 @@ for (const backend of BACKENDS) {
 
 const report = { series: SERIES, stepS: STEP_MS / 1000, baseline: '3h', window: '5m', tickS: 30, ticks: TICKS, detector: DETECTOR, historyGeneratedMs: servers, runs: results };
 if (JSON_OUT) console.log(JSON.stringify(report, null, 2));
-else for (const r of results) console.log(`${r.backend.padEnd(17)} ${r.mode.padEnd(9)} series ${r.series}  cold ${(r.coldStartMs / 1000).toFixed(1)} s  raw ready ${r.rawWindowReadyMs === undefined ? '-' : (r.rawWindowReadyMs / 1000).toFixed(1) + ' s'}  steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}]  RSS ${r.maxRssMB} MB  held ${(r.held.bytes / 2 ** 20).toFixed(1)} MB`);
+else for (const r of results) console.log(`${r.backend.padEnd(17)} ${r.mode.padEnd(9)} series ${r.series}  cold ${(r.coldStartMs / 1000).toFixed(1)} s  raw ready ${r.rawWindowReadyMs === undefined ? '-' : (r.rawWindowReadyMs / 1000).toFixed(1) + ' s'}  steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}]  CPU bot ${r.steadyCpuMsMedian} + server ${r.steadyServerCpuMsMedian} ms  RSS ${r.maxRssMB} MB  held ${(r.held.bytes / 2 ** 20).toFixed(1)} MB`);

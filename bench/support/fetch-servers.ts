@@ -29,6 +29,8 @@ export interface BenchServer {
   endMs: number;
   /** Milliseconds spent generating the history this run (0 when the cache was used). */
   generatedMs: number;
+  /** Process id of the server (its CPU time per tick is read from /proc). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -110,7 +112,7 @@ export async function startBenchPrometheus(spec: Spec): Promise<BenchServer> {
     await stop();
     throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
   }
-  return { kind: 'prometheus', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, stop };
+  return { kind: 'prometheus', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, pid: child.pid, stop };
 }
 
 /** VictoriaMetrics on a cached storage directory (imported once through /api/v1/import/prometheus). */
@@ -151,5 +153,5 @@ export async function startBenchVictoria(spec: Spec): Promise<BenchServer> {
     await stop();
     throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
   }
-  return { kind: 'victoria-metrics', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, stop };
+  return { kind: 'victoria-metrics', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, pid: child.pid, stop };
 }

@@ -132,13 +132,20 @@ export class GridWindow {
     const out: Series[] = [];
     if (this.len === 0) return out;
     const t0 = this.times[this.head];
+    // Why: most series span the same slots; they share one view of the times instead of one each.
+    let times = this.times.subarray(0, 0);
+    let ta = -1;
     for (const row of this.rows.values()) {
       const from = Math.max(start, row.first);
       const to = Math.min(end, row.last);
       if (from > to) continue;
       const a = this.head + Math.ceil((from - t0) / this.stepMs);
       const b = this.head + Math.floor((to - t0) / this.stepMs) + 1;
-      const series: Series = { labels: row.labels, timestamps: this.times.subarray(a, b), values: row.values.subarray(a, b) };
+      if (a !== ta || b !== ta + times.length) {
+        times = this.times.subarray(a, b);
+        ta = a;
+      }
+      const series: Series = { labels: row.labels, timestamps: times, values: row.values.subarray(a, b) };
       out.push(series);
       each?.(row, series);
     }

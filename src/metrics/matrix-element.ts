@@ -37,11 +37,11 @@ const VALUES = Buffer.from(',"values":[');
  * other layout (other key order, whitespace, exponents in times) and when `b` ends before the
  * element does; the caller then falls back to finding the element's end and JSON.parse.
  */
-export function readMatrixElement(b: Buffer, scratch?: ElementScratch, from = 0): MatrixElement | undefined {
+export function readMatrixElement(b: Buffer, scratch?: ElementScratch, from = 0, labels?: LabelIntern): MatrixElement | undefined {
   if (b.length < from + PREFIX.length + 2 || b.compare(PREFIX, 0, PREFIX.length, from, from + PREFIX.length) !== 0) return undefined;
   const metricEnd = flatObjectEnd(b, from + PREFIX.length);
   if (metricEnd < 0 || metricEnd + VALUES.length > b.length || b.compare(VALUES, 0, VALUES.length, metricEnd, metricEnd + VALUES.length) !== 0) return undefined;
-  const metric = JSON.parse(b.toString('utf8', from + PREFIX.length, metricEnd)) as Labels;
+  const metric = labelsAt(b, from + PREFIX.length, metricEnd, labels);
   let p = metricEnd + VALUES.length;
   const need = Math.max(16, (b.length - p) >> 4);
   let ts: Float64Array = scratch && scratch.ts.length >= need ? scratch.ts : new Float64Array(need);
@@ -95,6 +95,24 @@ export function readMatrixElement(b: Buffer, scratch?: ElementScratch, from = 0)
     scratch.vs = vs;
   }
   return { metric, timestamps: ts.subarray(0, n), values: vs.subarray(0, n), end: p };
+}
+
+/**
+ * Label sets already parsed, by the exact bytes of their `"metric"` object (read as latin1, one
+ * character per byte). Why: a series comes back every tick with the same labels; looking its text
+ * up costs a fraction of parsing it again, and the same object comes back each time.
+ */
+export type LabelIntern = Map<string, Labels>;
+
+function labelsAt(b: Buffer, start: number, end: number, intern?: LabelIntern): Labels {
+  if (!intern) return JSON.parse(b.toString('utf8', start, end)) as Labels;
+  const raw = b.toString('latin1', start, end);
+  let labels = intern.get(raw);
+  if (!labels) {
+    labels = JSON.parse(b.toString('utf8', start, end)) as Labels;
+    intern.set(raw, labels);
+  }
+  return labels;
 }
 
 /** Index just past the `}` closing the flat object that starts at `from`, or -1. */

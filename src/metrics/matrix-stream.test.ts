@@ -87,3 +87,24 @@ test('property: any labels, times and values read as JSON.parse reads them (fast
     { numRuns: 300 },
   );
 });
+
+test('with a label intern, a series seen before gets the same labels object back, parsed as JSON.parse would', () => {
+  const intern = new Map<string, Labels>();
+  const text = (v: string) => `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":"b","p":"é\\"x"},"values":[[1,"${v}"]]},{"metric":{"a":"c"},"values":[[1,"1"]]}]}}`;
+  const read = (v: string, cut: number) => {
+    const got: Labels[] = [];
+    const p = new MatrixStreamParser((labels) => got.push(labels), intern);
+    const bytes = Buffer.from(text(v), 'utf8');
+    p.push(new Uint8Array(bytes.subarray(0, cut)));
+    p.push(new Uint8Array(bytes.subarray(cut)));
+    p.end();
+    return got;
+  };
+  const first = read('1', 30);
+  const again = read('2', 70);
+  assert.deepEqual(first, [{ a: 'b', p: 'é"x' }, { a: 'c' }]);
+  assert.equal(again[0], first[0], 'the same object for the same series');
+  assert.equal(again[1], first[1]);
+  assert.notEqual(first[0], first[1]);
+  assert.equal(intern.size, 2);
+});

@@ -1,5 +1,7 @@
 import type { Labels } from '../domain/events.js';
-import { readMatrixElement, sampleValue, type ElementScratch } from './matrix-element.js';
+import { readMatrixElement, sampleValue, type ElementScratch, type LabelIntern } from './matrix-element.js';
+
+export type { LabelIntern } from './matrix-element.js';
 
 /**
  * Receives one series of a matrix result as soon as it has been read. The arrays may be reused
@@ -58,7 +60,11 @@ export class MatrixStreamParser {
   private samples = 0;
   private bytes = 0;
 
-  constructor(private readonly sink: MatrixSink) {}
+  /** `labels`: label sets parsed by earlier answers, reused (and added to) by this one. */
+  constructor(
+    private readonly sink: MatrixSink,
+    private readonly labels?: LabelIntern,
+  ) {}
 
   /** Feeds the next chunk of the body. Throws a SyntaxError naming the series when an element is malformed. */
   push(chunk: Uint8Array): void {
@@ -77,7 +83,7 @@ export class MatrixStreamParser {
         // Why: an element wholly inside this chunk is read in one pass where it lies, instead of
         // being scanned for its end first and read again; one that spans chunks (or has another
         // layout) takes the scanning path below.
-        const fast = readMatrixElement(buf, this.scratch, i);
+        const fast = readMatrixElement(buf, this.scratch, i, this.labels);
         if (fast) {
           this.series++;
           this.samples += fast.values.length;
@@ -142,7 +148,7 @@ export class MatrixStreamParser {
     } else bytes = Buffer.from(tail.buffer, tail.byteOffset, tail.length);
     this.elementStart = -1;
     if (this.resultType !== undefined && this.resultType !== 'matrix') return;
-    const fast = readMatrixElement(bytes, this.scratch);
+    const fast = readMatrixElement(bytes, this.scratch, 0, this.labels);
     if (fast) {
       this.series++;
       this.samples += fast.values.length;

@@ -3,7 +3,7 @@ import { SystemClock } from '../clock/clock.js';
 import { BackendDownError, ReleasebotError } from '../domain/errors.js';
 import type { Labels } from '../domain/events.js';
 import type { MetricsSource, Sample, Series } from './source.js';
-import { MatrixStreamParser, parseValue, type MatrixSink, type StreamedEnvelope } from './matrix-stream.js';
+import { MatrixStreamParser, parseValue, type LabelIntern, type MatrixSink, type StreamedEnvelope } from './matrix-stream.js';
 
 export { parseValue } from './matrix-stream.js';
 
@@ -77,13 +77,15 @@ export class PrometheusSource implements MetricsSource {
    * Range query whose answer is read as it arrives (MatrixStreamParser): each series goes to
    * `sink` as soon as it is complete, so the answer is never held as one string or one object
    * tree. `restart` is called before a retry re-reads the answer (the sink may already have had
-   * part of the failed attempt). Resolves to the counts of what was read, including the bytes.
+   * part of the failed attempt). `labels`: label sets to reuse across answers (the window cache's,
+   * which hands them to the sink again for the same series). Resolves to the counts of what was
+   * read, including the bytes.
    */
-  async queryRangeStream(query: string, startMs: number, endMs: number, stepMs: number, sink: MatrixSink, restart?: () => void): Promise<StreamedEnvelope> {
+  async queryRangeStream(query: string, startMs: number, endMs: number, stepMs: number, sink: MatrixSink, restart?: () => void, labels?: LabelIntern): Promise<StreamedEnvelope> {
     const params = { query, start: secs(startMs), end: secs(endMs), step: secs(stepMs) };
     const env = await this.call('/api/v1/query_range', query, params, async (res, attempt) => {
       if (attempt > 0) restart?.();
-      return readStreamed(res, sink);
+      return readStreamed(res, sink, labels);
     });
     this.bytesRead += env.bytes;
     if (env.status !== 'success') throw this.queryError(query, `${env.errorType ?? 'error'}: ${env.error ?? 'no error text'} (HTTP 200)`, env);
@@ -209,8 +211,8 @@ function describeNetworkError(err: unknown, timeoutMs: number): string {
 }
 
 /** Streams a 2xx answer through the matrix parser; a non-success envelope is returned for the caller to report. */
-async function readStreamed(res: Response, sink: MatrixSink): Promise<StreamedEnvelope> {
-  const parser = new MatrixStreamParser(sink);
+async function readStreamed(res: Response, sink: MatrixSink, labels?: LabelIntern): Promise<StreamedEnvelope> {
+  const parser = new MatrixStreamParser(sink, labels);
   const reader = res.body?.getReader();
   for (;;) {
     if (!reader) break;

@@ -15,6 +15,7 @@ export interface StreamingRangeSource {
     stepMs: number,
     sink: (labels: Labels, timestamps: Float64Array, values: Float64Array) => void,
     restart?: () => void,
+    labels?: Map<string, Labels>,
   ): Promise<unknown>;
 }
 
@@ -95,6 +96,9 @@ export class WindowCache {
   private readonly pending = new Map<string, Promise<unknown>>();
   private readonly step: number;
   private readonly overlap: number;
+  /** Label sets the streaming source parsed before (by their raw text), and the key of each. */
+  private readonly labelIntern = new Map<string, Labels>();
+  private readonly keys = new WeakMap<Labels, string>();
   readonly stats: WindowCacheStats = { fullFetches: 0, incrementalFetches: 0, samplesFetched: 0 };
 
   constructor(private readonly opts: WindowCacheOptions) {
@@ -231,11 +235,20 @@ export class WindowCache {
   private async stream(query: string, from: number, to: number, write: (key: string, labels: Labels, ts: ArrayLike<number>, vs: ArrayLike<number>) => void): Promise<void> {
     const sink = (labels: Labels, ts: ArrayLike<number>, vs: ArrayLike<number>) => {
       this.stats.samplesFetched += vs.length;
-      write(labelKey(labels), labels, ts, vs);
+      let key = this.keys.get(labels);
+      if (key === undefined) {
+        key = labelKey(labels);
+        this.keys.set(labels, key);
+      }
+      write(key, labels, ts, vs);
     };
     const src = this.opts.source as Partial<StreamingRangeSource> & MetricsSource;
     if (typeof src.queryRangeStream === 'function') {
-      await src.queryRangeStream(query, from, to, this.step, sink);
+      // Why bounded by what is held: series come and go (pods); label sets of series long gone are let go.
+      let held = 0;
+      for (const e of this.entries.values()) held += e.grid.seriesCount;
+      if (this.labelIntern.size > 2 * held + 10_000) this.labelIntern.clear();
+      await src.queryRangeStream(query, from, to, this.step, sink, undefined, this.labelIntern);
       return;
     }
     for (const s of await src.queryRange(query, from, to, this.step)) sink(s.labels, s.timestamps, s.values);
