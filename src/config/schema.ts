@@ -218,7 +218,7 @@ export const configSchema = z.strictObject({
       /** How check history is fetched: `auto` (by series count), `raw` (window cache) or `pushdown` (baseline stats computed by the backend). */
       fetchMode: z.enum(['auto', 'raw', 'pushdown']).default('auto'),
       /** In `auto`: checks with at least this many series push their baseline down. */
-      pushdownAtSeries: z.number().int().positive().default(20_000),
+      pushdownAtSeries: z.number().int().positive().default(50_000),
       /** The promotion gate's staleness bound: the newest in-scope sample may be at most this old. Default: 3x the observed sample spacing. */
       staleness: duration.optional(),
     })
