@@ -82,25 +82,28 @@ for (const [name, start] of [['prometheus', startPrometheus], ['victoria-metrics
       if (skip) return t.skip(skip);
       const srv = server!;
       const src = new PrometheusSource({ url: srv.url, timeoutMs: 10_000, retries: 0 });
-      const check = checkSchema.parse({ name: 'errors', query: QUERY, detector: { type: 'zscore', threshold: 1 } });
+      // Thresholds low and high, so that both breaches and passes are compared.
+      const checks = [1, 3, 8].map((threshold) => checkSchema.parse({ name: 'errors', query: QUERY, detector: { type: 'zscore', threshold } }));
       // On the step grid (a monitor ticking from a round time) and off it.
       for (const phase of [0, 7_000]) {
         const cache = new WindowCache({ source: src, stepMs: srv.stepMs });
         const kinds = new Map<string, number>();
         for (let k = 0; k < 6; k++) {
           const now = srv.endMs - 10 * MIN + phase + k * 30_000;
-          const kept = await fetchCheck(cache, check, now, { stepMs: srv.stepMs });
-          const full = await fetchCheck(directFetcher(src, srv.stepMs), check, now, { stepMs: srv.stepMs });
+          const kept = await fetchCheck(cache, checks[0], now, { stepMs: srv.stepMs });
+          const full = await fetchCheck(directFetcher(src, srv.stepMs), checks[0], now, { stepMs: srv.stepMs });
           if (!kept.ok || !full.ok) throw new Error('fetch failed');
           assert.ok(kept.data.localBaselines && kept.data.current[0].timestamps.length <= WINDOW / srv.stepMs + 1, 'only the judged window is judged');
           assert.equal(kept.data.current.length, full.data.current.length);
           for (const s of full.data.current) {
             const d: Series = kept.data.current.find((x) => baselineKey(x.labels) === baselineKey(s.labels))!;
-            const a: Verdict = judgeSeries(check, s, now, undefined).anomaly;
-            const b: Verdict = judgeSeries(check, d, now, undefined, { baseline: baselineOf(kept.data, d.labels) }).anomaly;
-            assert.equal(b.kind, a.kind, `${JSON.stringify(s.labels)} at ${now}: ${a.reason} vs ${b.reason}`);
-            if (a.z !== undefined) assert.ok(Math.abs(a.z - b.z!) <= 1e-9 * Math.max(1, Math.abs(a.z)), `z ${a.z} vs ${b.z}`);
-            kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
+            for (const check of checks) {
+              const a: Verdict = judgeSeries(check, s, now, undefined).anomaly;
+              const b: Verdict = judgeSeries(check, d, now, undefined, { baseline: baselineOf(kept.data, d.labels) }).anomaly;
+              assert.equal(b.kind, a.kind, `${JSON.stringify(s.labels)} at ${now}: ${a.reason} vs ${b.reason}`);
+              if (a.z !== undefined) assert.ok(Math.abs(a.z - b.z!) <= 1e-9 * Math.max(1, Math.abs(a.z)), `z ${a.z} vs ${b.z}`);
+              kinds.set(a.kind, (kinds.get(a.kind) ?? 0) + 1);
+            }
           }
         }
         assert.equal(cache.stats.fullFetches, 1, 'one fill, then incremental fetches');
