@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import { availableSqliteDrivers, openSqliteDatabase, SQLITE_DRIVERS, withoutSqliteWarning } from './sqlite-driver.js';
+import { availableSqliteDrivers, openSqliteDatabase, SQLITE_DRIVERS, sqliteDriverSkipReason, withoutSqliteWarning } from './sqlite-driver.js';
 import { ReleasebotError } from '../domain/errors.js';
 
 const available = availableSqliteDrivers();
@@ -54,7 +54,7 @@ describe('SQLite driver choice', () => {
 });
 
 for (const driver of SQLITE_DRIVERS) {
-  describe(`SQLite driver ${driver} under Kysely`, { skip: available.includes(driver) ? false : `${driver} is not usable on Node ${process.version}` }, () => {
+  describe(`SQLite driver ${driver} under Kysely`, { skip: sqliteDriverSkipReason(driver) ?? false }, () => {
     function open(file = ':memory:') {
       const { database } = openSqliteDatabase(file, driver);
       return { database, db: new Kysely<{ t: { id: number; name: string } }>({ dialect: new SqliteDialect({ database }) }) };

@@ -66,12 +66,34 @@ export function withoutSqliteWarning<T>(fn: () => T): T {
   }
 }
 
+let better: { ctor?: BetterConstructor } | undefined;
+
+/** better-sqlite3 when it is installed and its native module loads on this runtime (checked once). */
 function loadBetterSqlite3(): BetterConstructor | undefined {
-  try {
-    return require('better-sqlite3') as BetterConstructor;
-  } catch {
-    return undefined;
+  if (!better) {
+    try {
+      const ctor = require('better-sqlite3') as BetterConstructor;
+      // The native module loads on the first open: a build for another Node fails here, not later.
+      new ctor(':memory:').close();
+      better = { ctor };
+    } catch {
+      better = {};
+    }
   }
+  return better.ctor;
+}
+
+/**
+ * Why the test suites skip `driver` on this runtime, or undefined when they run it: a driver that
+ * is not usable, and better-sqlite3 12 on Node 24+, where it can abort the process in a statement
+ * finalizer (releasebot never picks it there; docs/operations.md, "SQLite driver").
+ */
+export function sqliteDriverSkipReason(driver: SqliteDriverName): string | undefined {
+  if (!availableSqliteDrivers().includes(driver)) return `${driver} is not usable on Node ${process.version}`;
+  if (driver === 'better-sqlite3' && Number(process.versions.node.split('.')[0]) >= 24) {
+    return `better-sqlite3 12 can abort Node ${process.version} in a statement finalizer; node:sqlite is the driver here`;
+  }
+  return undefined;
 }
 
 /** The drivers this runtime can use, in the order `createStore` prefers them. */
@@ -130,7 +152,7 @@ function choose(requested: string | undefined): SqliteDriverName {
   if (!first) {
     throw new ReleasebotError(
       'STORE_FAILED',
-      `no SQLite driver: this Node (${process.version}) has no usable node:sqlite and better-sqlite3 is not installed (use Node >= 22.16, or npm install better-sqlite3)`,
+      `no SQLite driver: this Node (${process.version}) has no usable node:sqlite and better-sqlite3 is not installed or not built for it (use Node >= 22.16, or npm rebuild better-sqlite3)`,
       {},
     );
   }
@@ -151,7 +173,7 @@ export function openSqliteDatabase(file: string, requested = process.env.RELEASE
     database = new NodeSqliteDatabase(new mod.DatabaseSync(file));
   } else {
     const Better = loadBetterSqlite3();
-    if (!Better) throw new ReleasebotError('STORE_FAILED', 'SQLite driver better-sqlite3 is not installed (npm install better-sqlite3, or use Node >= 22.16 for node:sqlite)', {});
+    if (!Better) throw new ReleasebotError('STORE_FAILED', `SQLite driver better-sqlite3 is not installed or not built for Node ${process.version} (npm rebuild better-sqlite3, or use Node >= 22.16 for node:sqlite)`, {});
     database = new Better(file);
   }
   try {
