@@ -1,6 +1,7 @@
 import type { Direction, Verdict } from './verdict.js';
 import type { DetectorConfig } from '../config/schema.js';
 import type { SeasonalPast, ThresholdMargin } from './threshold.js';
+import type { DefaultDetectorState } from './default-state.js';
 
 /** Samples of one series: parallel arrays, times in ms, ascending. NaN marks a missing value. */
 export interface Samples {
@@ -34,6 +35,12 @@ export interface CheckInput {
   seasonal?: SeasonalPast;
   /** Margin beyond the dynamic/seasonal level before a breach (default `DEFAULT_MARGIN`). */
   margin?: ThresholdMargin;
+  /**
+   * The default detector's state for this series, kept across ticks by the caller: only the
+   * samples it has not seen are fed (default-state.ts). Without it the detector replays the
+   * samples from now-window-baseline on. Ignored by the z-score rule.
+   */
+  detectorState?: DefaultDetectorState;
 }
 
 /** The verdicts for one series: the anomaly rule and (when configured) the threshold rule. */

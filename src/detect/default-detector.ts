@@ -94,7 +94,7 @@ export interface DefaultVerdictOptions {
  * sigmas out and `minRelativeChange` away from the usual level. Fewer than `minSamples` points
  * before the window: inconclusive. The reason says it in plain words.
  */
-export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions): Verdict {
+export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions, replayFrom?: number): Verdict {
   const [w0, w1] = indexRange(s, now - o.windowMs, now);
   const [b0] = indexRange(s, now - o.windowMs - o.baselineMs, now);
   if (w0 - b0 < o.guards.minSamples) {
@@ -102,7 +102,23 @@ export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions
   }
   const step = sampleStepSeconds(s.timestamps);
   const det = new StreamingDetector(defaultParams(step, o.direction, o.guards));
-  for (let i = b0; i < w0; i++) det.step(s.values[i]);
+  // `replayFrom`: the detector's state may start earlier than the baseline (default-state.ts).
+  for (let i = Math.min(replayFrom ?? b0, b0); i < w0; i++) det.step(s.values[i]);
+  return judgeDefaultWindow(det, s.values, b0, w0, w1, step, o);
+}
+
+/**
+ * What `judgeDefaultWindow` needs of a detector: a `StreamingDetector`, or steps recorded from one
+ * (default-state.ts). A step's result is read before the next step (it may be reused).
+ */
+export type DefaultStepper = Pick<StreamingDetector, 'step' | 'isReady' | 'samplesToReady' | 'resetRefractory'>;
+
+/**
+ * The default verdict from a detector standing just before the judged window values[w0, w1), the
+ * baseline being values[b0, w0): steps it through the window and says what it found (the part of
+ * `defaultVerdict` after the replay).
+ */
+export function judgeDefaultWindow(det: DefaultStepper, values: ArrayLike<number>, b0: number, w0: number, w1: number, step: number, o: DefaultVerdictOptions): Verdict {
   // Why: quieting repeated alarms is the monitor's job across ticks (grouping, quiet period);
   // an alarm replayed inside the baseline must not mask a breach in the judged window.
   det.resetRefractory();
@@ -110,14 +126,14 @@ export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions
     return { kind: 'inconclusive', rule: 'default', reason: `the default detector needs ${det.samplesToReady()} more samples before the judged window` };
   }
   const minZ = o.minZ ?? 3;
-  const scale = largestMagnitude(s.values, b0, w1);
-  const w = judgeReplay(det, s.values, w0, w1, minZ, scale);
+  const scale = largestMagnitude(values, b0, w1);
+  const w = judgeReplay(det, values, w0, w1, minZ, scale);
   if (!w) return { kind: 'inconclusive', rule: 'default', reason: 'no samples in the judged window' };
   const { best, value } = w;
   const threshold = Math.max(minZ, best.bar);
   const numbers = { value, mean: best.mean, std: best.std, z: signedZ(value, best.mean, best.std), score: best.score, threshold };
   const words = plainDeviation(value, best.mean, best.std, w.run * step);
-  const peak = baselineExtreme(s.values, b0, w0, value, best.mean, o.direction);
+  const peak = baselineExtreme(values, b0, w0, value, best.mean, o.direction);
   const blipOnly = !sustained(w.run, step) && !beyond(value, peak, best.mean, o.direction);
   const noEffect = negligible(value, best.mean, scale);
   if (w.alarmed && best.z >= minZ && !blipOnly && !noEffect) {
@@ -140,7 +156,7 @@ type Step = ReturnType<StreamingDetector['step']>;
  * were at least `minZ` out (and more than rounding away, see `negligible`) up to it, or up to the
  * window's end when the episode is still going.
  */
-function judgeReplay(det: StreamingDetector, values: ArrayLike<number>, w0: number, w1: number, minZ: number, scale: number) {
+function judgeReplay(det: DefaultStepper, values: ArrayLike<number>, w0: number, w1: number, minZ: number, scale: number) {
   let best: Step | undefined;
   let value = NaN;
   let alarmed = false;
@@ -154,7 +170,8 @@ function judgeReplay(det: StreamingDetector, values: ArrayLike<number>, w0: numb
     const fresh = r.alarm && !alarmed;
     alarmed ||= r.alarm;
     if (!best || fresh || r.z > best.z) {
-      best = r;
+      // A copy: a stepper may hand out one result object again and again (default-state.ts).
+      best = { ...r };
       value = values[i];
       bestRun = run;
     }

@@ -48,7 +48,8 @@ export function evaluateCheck(input: CheckInput): CheckResult {
   const base = input.baseline ?? stats.baseline;
   const anomaly: Verdict = zscore
     ? judgeWindow(s.values, end, windowEnd, base.mean, base.std, base.count, { threshold: d.threshold, direction, guards }, 'zscore')
-    : defaultVerdict(s, now, { baselineMs, windowMs, direction, guards, minZ: d.threshold });
+    : (input.detectorState?.verdict(s, now, { baselineMs, windowMs, direction, guards, minZ: d.threshold }) ??
+      defaultVerdict(s, now, { baselineMs, windowMs, direction, guards, minZ: d.threshold }));
   if (!wantsThreshold) return { anomaly };
   // The margin's noise scale: the std over the same history as the level (one more pass, dynamic only).
   const noiseStd = dynamic ? statsOf(s.values, lowerBound(ts, now - windowMs - dynamicMs + 1e-9), end).std : undefined;

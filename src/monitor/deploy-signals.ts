@@ -6,7 +6,8 @@ import type { PipelineState } from '../pipeline/state.js';
 import type { Series } from '../metrics/source.js';
 import type { CheckData, CheckFetch } from './fetch.js';
 import { baselineOf, labelsKey } from './fetch.js';
-import { judgeSeries, seasonalIndex, type SeriesJudgement } from './judge.js';
+import { judgeSeries, seasonalIndex, withSeasonalRepeat, type SeriesJudgement } from './judge.js';
+import type { DetectorStates } from './detector-states.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
 import { NOISE_SHARE } from './assess.js';
 import { countReference, directedZ as directed, disownInScope, relativeEffect, spanMean, REFERENCE_MEAN_Z } from './blame.js';
@@ -135,6 +136,7 @@ export class CheckJudgements {
     readonly check: CheckConfig,
     readonly data: CheckData,
     readonly now: number,
+    private readonly states?: DetectorStates,
   ) {
     this.idx = seasonalIndex(data);
   }
@@ -148,7 +150,8 @@ export class CheckJudgements {
   get(key: string, series: Series): SeriesJudgement {
     let j = this.memo.get(key);
     if (!j) {
-      j = judgeSeries(this.check, series, this.now, this.seasonalOf(key), { baseline: baselineOf(this.data, series.labels) });
+      const state = this.states?.of(this.check, key);
+      j = judgeSeries(this.check, series, this.now, this.seasonalOf(key), { baseline: baselineOf(this.data, series.labels), ...(state ? { state } : {}) });
       this.memo.set(key, j);
     }
     return j;
@@ -179,9 +182,10 @@ function judgeInScope(judged: CheckJudgements, state: PipelineState, deploy: Tra
     const p = place(series.labels);
     if (p === 'reference') reference.push({ key, series });
     if (p !== 'in') continue;
-    const plain = masked ? undefined : judged.get(key, series);
     // Why: the plain verdict is the same judgement when the whole window is after the deploy.
-    const j = plain && plain.anomaly.kind !== 'breach' ? plain : judgeSeries(check, series, now, judged.seasonalOf(key), { judgeFrom: deploy.deployAt, seasonalReplay: true, baseline: baselineOf(judged.data, series.labels) });
+    const j = masked
+      ? judgeSeries(check, series, now, judged.seasonalOf(key), { judgeFrom: deploy.deployAt, seasonalReplay: true, baseline: baselineOf(judged.data, series.labels) })
+      : withSeasonalRepeat(check, judged.get(key, series), now, judged.seasonalOf(key));
     inScope.push({ key, series, j });
   }
   return { inScope, reference };
@@ -225,10 +229,11 @@ export function deployCheckOutcome(
   deploy: TrackedDeploy,
   now: number,
   names: ScopeLabelNames,
+  states?: DetectorStates,
 ): DeployCheckOutcome {
   const base: DeployCheckOutcome = { check: check.name, signals: [], seasonalRepeats: 0, inScope: 0, reference: 0 };
   if (!fetch || !fetch.ok) return { ...base, missing: fetch && !fetch.ok ? `${fetch.error.code}: ${fetch.error.message}` : 'not fetched' };
-  const judged = new CheckJudgements(check, fetch.data, now);
+  const judged = new CheckJudgements(check, fetch.data, now, states);
   const { inScope, reference: referenceSeries } = judgeInScope(judged, state, deploy, now, names);
   const out: DeployCheckOutcome = { ...base, inScope: inScope.length, reference: referenceSeries.length };
   if (inScope.length === 0) return { ...out, missing: 'no series in scope' };

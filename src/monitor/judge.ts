@@ -4,6 +4,7 @@ import { evaluateCheck } from '../detect/evaluate-check.js';
 import type { Labels } from '../domain/events.js';
 import type { Series } from '../metrics/source.js';
 import { DAY_MS, labelsKey, type CheckData } from './fetch.js';
+import type { DefaultDetectorState } from '../detect/default-state.js';
 
 /** The verdicts on one series of one check at one moment. */
 export interface SeriesJudgement extends CheckResult {
@@ -25,6 +26,11 @@ export interface JudgeOptions {
   seasonalReplay?: boolean;
   /** Baseline statistics pushed down to the metrics server (push-down fetch mode, fetch.ts). */
   baseline?: { mean: number; std: number; count: number };
+  /**
+   * The series' default-detector state kept across ticks (detector-states.ts). Used only when no
+   * point is masked: a masked judgement replays the fetched baseline instead.
+   */
+  state?: DefaultDetectorState;
 }
 
 function sliceSamples(s: Samples, from: number, to: number): Samples {
@@ -84,12 +90,18 @@ export function checkInput(check: CheckConfig, samples: Samples, now: number, se
   return input;
 }
 
-/** True when the same anomaly rule breached at the same time of day one or seven days earlier. */
-function repeatsSeasonally(check: CheckConfig, now: number, seasonal: { dayAgo?: Series; weekAgo?: Series }): boolean {
+/**
+ * True when the same anomaly rule breached at the same time of day one or seven days earlier.
+ * Like with like: when today's window is judged from `judgeFrom` on (the points before the deploy
+ * masked), the past window is masked over the same span of the day.
+ */
+function repeatsSeasonally(check: CheckConfig, now: number, seasonal: { dayAgo?: Series; weekAgo?: Series }, judgeFrom?: number): boolean {
   const pasts: Array<[Series | undefined, number]> = [[seasonal.dayAgo, DAY_MS], [seasonal.weekAgo, 7 * DAY_MS]];
+  const windowStart = now - check.detector.window * 1000;
   for (const [past, offset] of pasts) {
     if (!past || past.timestamps.length === 0) continue;
-    const input: CheckInput = { ...checkInput({ ...check, dynamic: 'off', static: undefined }, past, now - offset) };
+    const pastSamples = judgeFrom !== undefined && judgeFrom > windowStart ? maskRange(past, windowStart - offset, judgeFrom - offset) : past;
+    const input: CheckInput = { ...checkInput({ ...check, dynamic: 'off', static: undefined }, pastSamples, now - offset) };
     // Why `unusual`: the default verdict breaches only beyond a minimum effect; a spike that was
     // unusual yesterday but just under that floor is still the same daily pattern.
     const then = evaluateCheck(input).anomaly;
@@ -115,12 +127,26 @@ export function judgeSeries(
   const windowStart = now - check.detector.window * 1000;
   const samples: Samples =
     opts.judgeFrom !== undefined && opts.judgeFrom > windowStart ? maskRange(series, windowStart, opts.judgeFrom) : series;
+  const masked = samples !== series;
   const input = checkInput(check, samples, now, seasonal);
   if (opts.baseline) input.baseline = opts.baseline;
+  if (opts.state && !masked) input.detectorState = opts.state;
   const result = evaluateCheck(input);
   const j: SeriesJudgement = { labels: series.labels, recentSamples: countFinite(samples, windowStart, now), ...result };
-  if (opts.seasonalReplay && seasonal && result.anomaly.kind === 'breach') {
-    j.seasonalRepeat = repeatsSeasonally(check, now, seasonal);
-  }
-  return j;
+  return opts.seasonalReplay ? withSeasonalRepeat(check, j, now, seasonal, masked ? opts.judgeFrom : undefined) : j;
+}
+
+/**
+ * The judgement with `seasonalRepeat` set when its anomaly breached and the breach repeats a day
+ * or a week earlier (`judgeFrom`: today's window was judged from there on, see `repeatsSeasonally`).
+ */
+export function withSeasonalRepeat(
+  check: CheckConfig,
+  j: SeriesJudgement,
+  now: number,
+  seasonal: { dayAgo?: Series; weekAgo?: Series } | undefined,
+  judgeFrom?: number,
+): SeriesJudgement {
+  if (!seasonal || j.anomaly.kind !== 'breach' || j.seasonalRepeat !== undefined) return j;
+  return { ...j, seasonalRepeat: repeatsSeasonally(check, now, seasonal, judgeFrom) };
 }

@@ -17,6 +17,7 @@ import { FetchModePlanner } from './fetch-mode.js';
 import { fetchChecksForTick, type FetchFigures } from './tick-fetch.js';
 import { EventActions, MONITOR_ACTOR } from './event-actions.js';
 import { NoDataTracker } from './no-data.js';
+import { DetectorStates } from './detector-states.js';
 import { deploysInProgress } from './scope.js';
 import { GateKeeper } from './gate-keeper.js';
 import { TickTiming, withinTick } from './tick-timing.js';
@@ -77,6 +78,8 @@ export class Monitor implements ChartProvider {
   private readonly gates: GateKeeper;
   private readonly tickTiming: TickTiming;
   private readonly ready = new Set<string>();
+  /** The default detector's state per series, kept across ticks (only new samples are fed). */
+  private readonly states = new DetectorStates();
   private loaded = false;
 
   constructor(private readonly deps: MonitorDeps) {
@@ -135,10 +138,10 @@ export class Monitor implements ChartProvider {
         const signals: Signal[] = [];
         for (const check of this.deps.config.checks) {
           const names = this.deps.config.scopeLabels;
-          let o = deployCheckOutcome(check, fetched.get(check.name), state, d, now, names);
+          let o = deployCheckOutcome(check, fetched.get(check.name), state, d, now, names, this.states);
           if (o.needsSeasonal) {
             fetched.set(check.name, await withSeasonal(this.fetcher, check, now, fetched.get(check.name)!));
-            o = deployCheckOutcome(check, fetched.get(check.name), state, d, now, names);
+            o = deployCheckOutcome(check, fetched.get(check.name), state, d, now, names, this.states);
           }
           report.outcomes.push({ deploy: key, ...o });
           const g = this.gates.checkDeploy(state, d, check, fetched.get(check.name), o, now, probes.get(check.name));
@@ -148,6 +151,7 @@ export class Monitor implements ChartProvider {
         signalsByDeploy.set(key, signals);
       }
     }
+    this.states.sweep(now);
     await this.noData.settle(deploys, now);
     for (const d of deploys) {
       const key = deployKey(d.buildId, d.stage);

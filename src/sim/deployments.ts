@@ -20,10 +20,8 @@ export class DeploymentHistory {
   /** Shares in force on `cell` at time `t`. `key` is `cellKey(cell)` when the caller already has it (per-sample paths). */
   sharesAt(cell: FleetCell, t: number, key: string = cellKey(cell)): BuildShares {
     const changes = this.byCell.get(key);
-    if (!changes) return {};
-    // Changes are few per cell; scan from the newest.
-    for (let i = changes.length - 1; i >= 0; i--) if (changes[i].at <= t) return changes[i].shares;
-    return {};
+    const i = changes ? lastAtOrBefore(changes, t) : -1;
+    return i >= 0 ? changes![i].shares : {};
   }
 
   /**
@@ -57,8 +55,8 @@ export class DeploymentHistory {
   /** When the builds on `cell` last changed at or before `t` (-Infinity: never). */
   lastChangeAt(cell: FleetCell, t: number, key: string = cellKey(cell)): number {
     const changes = this.byCell.get(key);
-    if (changes) for (let i = changes.length - 1; i >= 0; i--) if (changes[i].at <= t) return changes[i].at;
-    return -Infinity;
+    const i = changes ? lastAtOrBefore(changes, t) : -1;
+    return i >= 0 ? changes![i].at : -Infinity;
   }
 
   /** The latest change on `cell` at or before `t`: when, and the share of the cell that changed build. */
@@ -66,8 +64,8 @@ export class DeploymentHistory {
     const changes = this.byCell.get(key);
     if (!changes) return undefined;
     const norm = (s: BuildShares): BuildShares => (Object.keys(s).length === 0 ? { [BASELINE_BUILD]: 1 } : s);
-    for (let i = changes.length - 1; i >= 0; i--) {
-      if (changes[i].at > t) continue;
+    const i = lastAtOrBefore(changes, t);
+    if (i >= 0) {
       const before = norm(i > 0 ? changes[i - 1].shares : {});
       const after = norm(changes[i].shares);
       // Half the total variation between the two share maps: the share that now runs another build.
@@ -86,6 +84,22 @@ export class DeploymentHistory {
     const later = changes.filter((c) => c.at > at);
     this.byCell.set(key, [...kept, { at, shares }, ...later]);
   }
+}
+
+/**
+ * Index of the last change at or before `t` (-1: none), by binary search: a simulated week holds
+ * hundreds of changes per cell, and every sample of every window asks (a linear scan from the
+ * newest made the fleet the bench's main cost for past windows).
+ */
+function lastAtOrBefore(changes: Change[], t: number): number {
+  let lo = 0;
+  let hi = changes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (changes[mid].at <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 /** The build that runs where nothing has been deployed yet. Never bad. */

@@ -1,0 +1,237 @@
+import type { Samples } from './check.js';
+import type { Verdict } from './verdict.js';
+import { indexRange } from './series-stats.js';
+import { StreamingDetector, type StepResult } from './streaming-detector.js';
+import { defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions } from './default-detector.js';
+
+/** The samples fed last, oldest first, and what the detector said about each (a ring, grown on demand). */
+class FedRing {
+  t = new Float64Array(32);
+  x = new Float64Array(32);
+  r: StepResult[] = new Array<StepResult>(32);
+  readyBefore = new Uint8Array(32);
+  toReadyBefore = new Float64Array(32);
+  private head = 0;
+  size = 0;
+
+  private at(j: number): number {
+    const i = this.head + j;
+    return i < this.t.length ? i : i - this.t.length;
+  }
+  time(j: number): number {
+    return this.t[this.at(j)];
+  }
+  value(j: number): number {
+    return this.x[this.at(j)];
+  }
+  result(j: number): StepResult {
+    return this.r[this.at(j)];
+  }
+  ready(j: number): boolean {
+    return this.readyBefore[this.at(j)] === 1;
+  }
+  toReady(j: number): number {
+    return this.toReadyBefore[this.at(j)];
+  }
+  push(t: number, x: number, r: StepResult, readyBefore: boolean, toReadyBefore: number): void {
+    if (this.size === this.t.length) this.grow();
+    const i = this.at(this.size++);
+    this.t[i] = t;
+    this.x[i] = x;
+    this.r[i] = r;
+    this.readyBefore[i] = readyBefore ? 1 : 0;
+    this.toReadyBefore[i] = toReadyBefore;
+  }
+  /** Keeps only the newest `n`. */
+  keepNewest(n: number): void {
+    if (this.size <= n) return;
+    this.head = this.at(this.size - n);
+    this.size = n;
+  }
+  clear(): void {
+    this.head = 0;
+    this.size = 0;
+  }
+  private grow(): void {
+    const n = this.t.length * 2;
+    const order = Array.from({ length: this.size }, (_, j) => this.at(j));
+    const pick = <A extends { [i: number]: number }>(src: A, dst: A): A => {
+      order.forEach((i, j) => (dst[j] = src[i]));
+      return dst;
+    };
+    this.t = pick(this.t, new Float64Array(n));
+    this.x = pick(this.x, new Float64Array(n));
+    this.toReadyBefore = pick(this.toReadyBefore, new Float64Array(n));
+    this.readyBefore = pick(this.readyBefore, new Uint8Array(n));
+    const r = new Array<StepResult>(n);
+    order.forEach((i, j) => (r[j] = this.r[i]));
+    this.r = r;
+    this.head = 0;
+  }
+}
+
+/**
+ * Hands out the recorded steps of the judged window to `judgeDefaultWindow`, applying the
+ * streaming detector's refractory rule from the window's start (as a replay does after
+ * `resetRefractory`). One per state, reset for every verdict.
+ */
+class RecordedWindow implements DefaultStepper {
+  private ring!: FedRing;
+  private first = 0;
+  private next = 0;
+  private empty = true;
+  private sinceAlarm = Infinity;
+  private readyNow = false;
+  private toReadyNow = 0;
+  constructor(private readonly refractory: number) {}
+
+  /** Starts at ring entry `first` (none when `first` is the ring's size: then the detector's state now counts). */
+  reset(ring: FedRing, first: number, readyNow: boolean, toReadyNow: number): this {
+    this.ring = ring;
+    this.first = first;
+    this.next = first;
+    this.empty = first >= ring.size;
+    this.sinceAlarm = Infinity;
+    this.readyNow = readyNow;
+    this.toReadyNow = toReadyNow;
+    return this;
+  }
+  isReady(): boolean {
+    return this.empty ? this.readyNow : this.ring.ready(this.first);
+  }
+  samplesToReady(): number {
+    return this.empty ? this.toReadyNow : this.ring.toReady(this.first);
+  }
+  resetRefractory(): void {
+    this.sinceAlarm = Infinity;
+  }
+  step(): StepResult {
+    const r = this.ring.result(this.next++);
+    this.sinceAlarm++;
+    const alarm = r.alarm && this.sinceAlarm > this.refractory;
+    if (alarm) this.sinceAlarm = 0;
+    return alarm === r.alarm ? r : { ...r, alarm };
+  }
+}
+
+/**
+ * The default detector of one series kept across ticks: each call feeds only the samples newer
+ * than the last one fed (O(new samples)) instead of replaying the whole fetched baseline. The
+ * verdict equals `defaultVerdict` with the detector replayed over every sample since `origin`
+ * (`replayFrom`; a property test, default-state.property.test.ts). It starts over from the samples given (a replay) when:
+ * - the samples no longer reach back to the last one fed (a gap longer than the fetched window),
+ *   or time went backwards;
+ * - a value already fed changed (the backend re-read late scrapes: history replaced);
+ * - the sample spacing changed (the detector's lengths are in samples).
+ *
+ * The detector runs without its refractory period, so that each step's `alarm` says whether the
+ * point qualifies; the judged window applies the refractory itself from the window's start, as a
+ * replay does. Not pure: it mutates itself. One instance per (check, series); the monitor keeps them.
+ */
+export class DefaultDetectorState {
+  private det?: StreamingDetector;
+  private stepMs = NaN;
+  private stepSeconds = 15;
+  private readonly recent = new FedRing();
+  private view = new RecordedWindow(0);
+  /** Time of the first sample of the current run (a replay from here gives the same verdicts). */
+  origin = NaN;
+  /** How many times the state started over (not counting the first time). */
+  restarts = 0;
+  /** The time of the last call (the monitor drops states it has not used for a while). */
+  lastUsed = NaN;
+
+  /** The default verdict at `now` over `s` (samples ascending; those after `now` are not fed). */
+  verdict(s: Samples, now: number, o: DefaultVerdictOptions): Verdict {
+    this.lastUsed = now;
+    const [w0, w1] = indexRange(s, now - o.windowMs, now);
+    this.sync(s, w0, w1, o);
+    // Keep what the judged window needs (and at least the last sample fed, where the next call continues).
+    this.recent.keepNewest(Math.max(1, w1 - w0));
+    // The same guard and baseline span as a replay (`defaultVerdict`): the detector's state is older, the baseline is not.
+    const [b0] = indexRange(s, now - o.windowMs - o.baselineMs, now);
+    if (w0 - b0 < o.guards.minSamples) {
+      return { kind: 'inconclusive', rule: 'default', reason: `baseline has ${w0 - b0} samples, need ${o.guards.minSamples}` };
+    }
+    const det = this.det!;
+    const ready = det.isReady();
+    const view = this.view.reset(this.recent, this.recent.size - (w1 - w0), ready, ready ? 0 : det.samplesToReady());
+    return judgeDefaultWindow(view, s.values, b0, w0, w1, this.stepSeconds, o);
+  }
+
+  /** Brings the detector up to samples [0, end), holding the steps of [w0, end): feeds the new ones, or starts over. */
+  private sync(s: Samples, w0: number, end: number, o: DefaultVerdictOptions): void {
+    const ts = s.timestamps;
+    const k = this.continueFrom(s, w0, end);
+    if (k === undefined) {
+      if (this.det) this.restarts++;
+      this.stepSeconds = stepOf(ts, end);
+      this.stepMs = this.stepSeconds * 1000;
+      const p = defaultParams(this.stepSeconds, o.direction, o.guards);
+      this.view = new RecordedWindow(p.refractory);
+      this.det = new StreamingDetector({ ...p, refractory: 0 });
+      this.recent.clear();
+      this.origin = end > 0 ? ts[0] : NaN;
+      // Only the steps of the judged window are held (at least the last one, where the next call continues).
+      const held = Math.min(w0, end - 1);
+      for (let i = 0; i < held; i++) this.det.step(s.values[i]);
+      this.feed(s, Math.max(0, held), end);
+      return;
+    }
+    this.feed(s, k, end);
+  }
+
+  /**
+   * Index of the first sample to feed when the run can go on (the samples continue the ones fed,
+   * unchanged, at the same spacing), else undefined.
+   */
+  private continueFrom(s: Samples, w0: number, end: number): number | undefined {
+    const held = this.recent;
+    const n = held.size;
+    if (!this.det || n === 0) return undefined;
+    const ts = s.timestamps;
+    const last = held.time(n - 1);
+    const k = exactIndex(ts, last, end);
+    // Not there (a gap, time went back), or the judged window reaches before the steps still held.
+    if (k < 0 || k + 1 - n > w0) return undefined;
+    // The samples held from before must still be there, with the same values.
+    for (let j = Math.max(0, n - 1 - k); j < n; j++) {
+      const i = k - (n - 1 - j);
+      const x = s.values[i];
+      const was = held.value(j);
+      if (ts[i] !== held.time(j) || (x !== was && !(Number.isNaN(x) && Number.isNaN(was)))) return undefined;
+    }
+    // Why: the spacing decides the detector's lengths; a replay would use the new median spacing.
+    for (let i = k + 1; i < end; i++) {
+      if (ts[i] - ts[i - 1] !== this.stepMs) return stepOf(ts, end) === this.stepSeconds ? k + 1 : undefined;
+    }
+    return k + 1;
+  }
+
+  private feed(s: Samples, from: number, to: number): void {
+    const det = this.det!;
+    for (let i = from; i < to; i++) {
+      const readyBefore = det.isReady();
+      const toReadyBefore = readyBefore ? 0 : det.samplesToReady();
+      const x = s.values[i];
+      this.recent.push(s.timestamps[i], x, det.step(x), readyBefore, toReadyBefore);
+    }
+  }
+}
+
+/** The sample spacing a replay of samples [0, end) would use. */
+function stepOf(ts: ArrayLike<number>, end: number): number {
+  return sampleStepSeconds(end === ts.length ? ts : Array.prototype.slice.call(ts, 0, end));
+}
+
+/** Index of the sample at exactly time `t` among the first `end`, or -1. */
+function exactIndex(ts: ArrayLike<number>, t: number, end: number): number {
+  let lo = 0;
+  let hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < end && ts[lo] === t ? lo : -1;
+}

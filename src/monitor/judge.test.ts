@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkSchema } from '../config/schema.js';
+import type { Series } from '../metrics/source.js';
+import { judgeSeries } from './judge.js';
+import { mulberry32 } from '../sim/noise.js';
+
+const S = 15_000;
+const MIN = 60_000;
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 5, 10, 20) + 1000;
+const DEPLOY = NOW - 2 * MIN;
+const check = checkSchema.parse({ name: 'latency', query: 'q', direction: 'up' });
+
+/** 3 h 10 min of a noisy level on the 15 s grid ending at `end`, plus f(t) on top. */
+function series(end: number, seed: number, f: (t: number) => number): Series {
+  const rnd = mulberry32(seed);
+  const timestamps: number[] = [];
+  const values: number[] = [];
+  for (let t = end - 190 * MIN; t <= end; t += S) (timestamps.push(t), values.push(100 * (1 + 0.05 * (rnd() - 0.5)) + f(t)));
+  return { labels: {}, timestamps, values };
+}
+
+test('seasonal repeat compares like with like: yesterday masked before the deploy time as today is', () => {
+  // Today the deploy doubles latency; yesterday a short spike came 4 minutes before the same time of
+  // day, inside the judged window but before what corresponds to the deploy, so it is masked today.
+  const today = series(NOW, 1, (t) => (t > DEPLOY ? 300 : 0));
+  const dayAgo = series(NOW - DAY, 2, (t) => (t > NOW - DAY - 4 * MIN && t <= NOW - DAY - 3 * MIN ? 400 : 0));
+  const j = judgeSeries(check, today, NOW, { dayAgo }, { judgeFrom: DEPLOY, seasonalReplay: true });
+  assert.equal(j.anomaly.kind, 'breach', j.anomaly.reason);
+  assert.equal(j.seasonalRepeat, false, 'a spike yesterday before the deploy time is not the same pattern');
+});
+
+test('seasonal repeat: the same rise at the same time yesterday, after the deploy time, is the season', () => {
+  const today = series(NOW, 1, (t) => (t > DEPLOY ? 300 : 0));
+  const dayAgo = series(NOW - DAY, 2, (t) => (t > DEPLOY - DAY ? 300 : 0));
+  const j = judgeSeries(check, today, NOW, { dayAgo }, { judgeFrom: DEPLOY, seasonalReplay: true });
+  assert.equal(j.anomaly.kind, 'breach', j.anomaly.reason);
+  assert.equal(j.seasonalRepeat, true);
+});
