@@ -4,48 +4,72 @@ import { indexRange } from './series-stats.js';
 import { StreamingDetector, type StepResult } from './streaming-detector.js';
 import { defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions } from './default-detector.js';
 
-/** The samples fed last, oldest first, and what the detector said about each (a ring, grown on demand). */
+/** Numbers held per fed sample, side by side in one array (one sample's record is contiguous in memory). */
+const T = 0;
+const X = 1;
+const Z = 2;
+const SCORE = 3;
+const ALARM = 4;
+const MEAN = 5;
+const STD = 6;
+const SHORT = 7;
+const BAR = 8;
+const READY = 9;
+const TO_READY = 10;
+const STRIDE = 11;
+
+/**
+ * The samples fed last, oldest first, and what the detector said about each: a ring of records in
+ * one Float64Array (grown on demand), so judging a window reads a few contiguous cache lines
+ * instead of objects scattered over the heap.
+ */
 class FedRing {
-  t = new Float64Array(32);
-  x = new Float64Array(32);
-  r: StepResult[] = new Array<StepResult>(32);
-  readyBefore = new Uint8Array(32);
-  toReadyBefore = new Float64Array(32);
+  private buf = new Float64Array(32 * STRIDE);
+  private cap = 32;
   private head = 0;
   size = 0;
 
   private at(j: number): number {
     const i = this.head + j;
-    return i < this.t.length ? i : i - this.t.length;
+    return (i < this.cap ? i : i - this.cap) * STRIDE;
   }
   time(j: number): number {
-    return this.t[this.at(j)];
+    return this.buf[this.at(j) + T];
   }
   value(j: number): number {
-    return this.x[this.at(j)];
+    return this.buf[this.at(j) + X];
   }
   result(j: number): StepResult {
-    return this.r[this.at(j)];
+    const b = this.buf;
+    const o = this.at(j);
+    return { z: b[o + Z], score: b[o + SCORE], alarm: b[o + ALARM] === 1, mean: b[o + MEAN], std: b[o + STD], shortZ: b[o + SHORT], bar: b[o + BAR] };
   }
   ready(j: number): boolean {
-    return this.readyBefore[this.at(j)] === 1;
+    return this.buf[this.at(j) + READY] === 1;
   }
   toReady(j: number): number {
-    return this.toReadyBefore[this.at(j)];
+    return this.buf[this.at(j) + TO_READY];
   }
   push(t: number, x: number, r: StepResult, readyBefore: boolean, toReadyBefore: number): void {
-    if (this.size === this.t.length) this.grow();
-    const i = this.at(this.size++);
-    this.t[i] = t;
-    this.x[i] = x;
-    this.r[i] = r;
-    this.readyBefore[i] = readyBefore ? 1 : 0;
-    this.toReadyBefore[i] = toReadyBefore;
+    if (this.size === this.cap) this.grow();
+    const o = this.at(this.size++);
+    const b = this.buf;
+    b[o + T] = t;
+    b[o + X] = x;
+    b[o + Z] = r.z;
+    b[o + SCORE] = r.score;
+    b[o + ALARM] = r.alarm ? 1 : 0;
+    b[o + MEAN] = r.mean;
+    b[o + STD] = r.std;
+    b[o + SHORT] = r.shortZ;
+    b[o + BAR] = r.bar;
+    b[o + READY] = readyBefore ? 1 : 0;
+    b[o + TO_READY] = toReadyBefore;
   }
   /** Keeps only the newest `n`. */
   keepNewest(n: number): void {
     if (this.size <= n) return;
-    this.head = this.at(this.size - n);
+    this.head = this.at(this.size - n) / STRIDE;
     this.size = n;
   }
   clear(): void {
@@ -53,19 +77,10 @@ class FedRing {
     this.size = 0;
   }
   private grow(): void {
-    const n = this.t.length * 2;
-    const order = Array.from({ length: this.size }, (_, j) => this.at(j));
-    const pick = <A extends { [i: number]: number }>(src: A, dst: A): A => {
-      order.forEach((i, j) => (dst[j] = src[i]));
-      return dst;
-    };
-    this.t = pick(this.t, new Float64Array(n));
-    this.x = pick(this.x, new Float64Array(n));
-    this.toReadyBefore = pick(this.toReadyBefore, new Float64Array(n));
-    this.readyBefore = pick(this.readyBefore, new Uint8Array(n));
-    const r = new Array<StepResult>(n);
-    order.forEach((i, j) => (r[j] = this.r[i]));
-    this.r = r;
+    const next = new Float64Array(this.cap * 2 * STRIDE);
+    for (let j = 0; j < this.size; j++) next.set(this.buf.subarray(this.at(j), this.at(j) + STRIDE), j * STRIDE);
+    this.buf = next;
+    this.cap *= 2;
     this.head = 0;
   }
 }

@@ -7,6 +7,8 @@ export type BuildShares = Record<string, number>;
 interface Change {
   at: number;
   shares: BuildShares;
+  /** The share of the cell that changed build at this change (set when recorded). */
+  moved: number;
 }
 
 /**
@@ -62,18 +64,8 @@ export class DeploymentHistory {
   /** The latest change on `cell` at or before `t`: when, and the share of the cell that changed build. */
   lastChange(cell: FleetCell, t: number, key: string = cellKey(cell)): { at: number; moved: number } | undefined {
     const changes = this.byCell.get(key);
-    if (!changes) return undefined;
-    const norm = (s: BuildShares): BuildShares => (Object.keys(s).length === 0 ? { [BASELINE_BUILD]: 1 } : s);
-    const i = lastAtOrBefore(changes, t);
-    if (i >= 0) {
-      const before = norm(i > 0 ? changes[i - 1].shares : {});
-      const after = norm(changes[i].shares);
-      // Half the total variation between the two share maps: the share that now runs another build.
-      let moved = 0;
-      for (const b of new Set([...Object.keys(before), ...Object.keys(after)])) moved += Math.abs((after[b] ?? 0) - (before[b] ?? 0));
-      return { at: changes[i].at, moved: Math.min(1, moved / 2) };
-    }
-    return undefined;
+    const i = changes ? lastAtOrBefore(changes, t) : -1;
+    return i >= 0 ? { at: changes![i].at, moved: changes![i].moved } : undefined;
   }
 
   private record(cell: FleetCell, at: number, shares: BuildShares): void {
@@ -82,8 +74,21 @@ export class DeploymentHistory {
     // Keep changes sorted by time; a change at the same instant as the last one supersedes it.
     const kept = changes.filter((c) => c.at < at);
     const later = changes.filter((c) => c.at > at);
-    this.byCell.set(key, [...kept, { at, shares }, ...later]);
+    const next = [...kept, { at, shares, moved: 0 }, ...later];
+    // Each change's moved share depends on the one before it: recompute from the insertion on.
+    for (let i = kept.length; i < next.length; i++) next[i] = { ...next[i], moved: movedShare(i > 0 ? next[i - 1].shares : {}, next[i].shares) };
+    this.byCell.set(key, next);
   }
+}
+
+/** Half the total variation between two share maps: the share of the cell that now runs another build. */
+function movedShare(before: BuildShares, after: BuildShares): number {
+  const norm = (s: BuildShares): BuildShares => (Object.keys(s).length === 0 ? { [BASELINE_BUILD]: 1 } : s);
+  const b0 = norm(before);
+  const a0 = norm(after);
+  let moved = 0;
+  for (const b of new Set([...Object.keys(b0), ...Object.keys(a0)])) moved += Math.abs((a0[b] ?? 0) - (b0[b] ?? 0));
+  return Math.min(1, moved / 2);
 }
 
 /**
