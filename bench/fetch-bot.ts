@@ -7,7 +7,8 @@
 import { checkSchema } from '../src/config/schema.js';
 import { PrometheusSource } from '../src/metrics/prometheus.js';
 import { WindowCache } from '../src/metrics/window-cache.js';
-import { baselineOf, type FetchMode } from '../src/monitor/fetch.js';
+import { baselineOf, labelsKey, type FetchMode } from '../src/monitor/fetch.js';
+import { DetectorStates } from '../src/monitor/detector-states.js';
 import { judgeSeries } from '../src/monitor/judge.js';
 import { FetchModePlanner } from '../src/monitor/fetch-mode.js';
 import { fetchChecksForTick, type TickFetchContext } from '../src/monitor/tick-fetch.js';
@@ -51,6 +52,7 @@ function serverCpuMs(): number {
     return 0;
   }
 }
+const states = new DetectorStates();
 let peakHeap = 0;
 const sampler = setInterval(() => (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 50);
 
@@ -64,7 +66,11 @@ async function tick(now: number) {
   if (!f.ok) throw new Error(`fetch failed: ${f.error.message}`);
   const t1 = performance.now();
   let breaches = 0;
-  for (const s of f.data.current) if (judgeSeries(check, s, now, undefined, { baseline: baselineOf(f.data, s.labels) }).anomaly.kind === 'breach') breaches++;
+  for (const s of f.data.current) {
+    // The monitor keeps the default detector's state per series across ticks (detector-states.ts).
+    const state = states.of(check, labelsKey(s.labels));
+    if (judgeSeries(check, s, now, undefined, { baseline: baselineOf(f.data, s.labels), ...(state ? { state } : {}) }).anomaly.kind === 'breach') breaches++;
+  }
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
   return { ms: t2 - t0, fetchMs: t1 - t0, judgeMs: t2 - t1, cpuMs: (cpu.user + cpu.system) / 1000, serverCpuMs: serverCpuMs() - server0, bytes: source.bytesRead - bytes0, series: f.data.current.length, pushedDown: f.data.baselines !== undefined, breaches };

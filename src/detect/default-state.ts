@@ -39,10 +39,18 @@ class FedRing {
   value(j: number): number {
     return this.buf[this.at(j) + X];
   }
-  result(j: number): StepResult {
+  /** Fills `r` with the step of entry `j`. */
+  result(j: number, r: StepResult): StepResult {
     const b = this.buf;
     const o = this.at(j);
-    return { z: b[o + Z], score: b[o + SCORE], alarm: b[o + ALARM] === 1, mean: b[o + MEAN], std: b[o + STD], shortZ: b[o + SHORT], bar: b[o + BAR] };
+    r.z = b[o + Z];
+    r.score = b[o + SCORE];
+    r.alarm = b[o + ALARM] === 1;
+    r.mean = b[o + MEAN];
+    r.std = b[o + STD];
+    r.shortZ = b[o + SHORT];
+    r.bar = b[o + BAR];
+    return r;
   }
   ready(j: number): boolean {
     return this.buf[this.at(j) + READY] === 1;
@@ -98,6 +106,8 @@ class RecordedWindow implements DefaultStepper {
   private sinceAlarm = Infinity;
   private readyNow = false;
   private toReadyNow = 0;
+  /** The one result object handed out (filled anew by every step). */
+  private readonly out: StepResult = { z: 0, score: 0, alarm: false, mean: 0, std: 0, shortZ: 0, bar: 0 };
   constructor(private readonly refractory: number) {}
 
   /** Starts at ring entry `first` (none when `first` is the ring's size: then the detector's state now counts). */
@@ -121,11 +131,11 @@ class RecordedWindow implements DefaultStepper {
     this.sinceAlarm = Infinity;
   }
   step(): StepResult {
-    const r = this.ring.result(this.next++);
+    const r = this.ring.result(this.next++, this.out);
     this.sinceAlarm++;
-    const alarm = r.alarm && this.sinceAlarm > this.refractory;
-    if (alarm) this.sinceAlarm = 0;
-    return alarm === r.alarm ? r : { ...r, alarm };
+    r.alarm &&= this.sinceAlarm > this.refractory;
+    if (r.alarm) this.sinceAlarm = 0;
+    return r;
   }
 }
 
