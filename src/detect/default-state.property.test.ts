@@ -74,9 +74,11 @@ test('property: the state kept across ticks gives the verdict of a full replay s
 });
 
 test('evaluateCheck with a detector state: a fresh state on the held samples equals the plain replay', () => {
-  const values = Array.from({ length: HELD }, (_, i) => 100 + (i % 7) + (i > HELD - 4 ? 400 : 0));
+  // Exactly the replayed span (now - window - baseline, now]: 740 samples at 15 s.
+  const n = HELD - 1;
+  const values = Array.from({ length: n }, (_, i) => 100 + (i % 7) + (i > n - 4 ? 400 : 0));
   const timestamps = values.map((_, i) => 1_700_000_000_000 + i * STEP);
-  const input = { samples: { timestamps, values }, now: timestamps[HELD - 1], direction: 'up' as const, detector: { type: 'default' as const, baseline: 10_800, window: 300, threshold: 3 }, dynamic: 'off' as const, dynamicWindowSeconds: 21_600 };
+  const input = { samples: { timestamps, values }, now: timestamps[n - 1], direction: 'up' as const, detector: { type: 'default' as const, baseline: 10_800, window: 300, threshold: 3 }, dynamic: 'off' as const, dynamicWindowSeconds: 21_600 };
   const plain = evaluateCheck(input).anomaly;
   assert.equal(plain.kind, 'breach');
   assert.deepEqual(evaluateCheck({ ...input, detectorState: new DefaultDetectorState() }).anomaly, plain);

@@ -1,7 +1,7 @@
 import type { CheckInput, CheckResult } from './check.js';
 import type { Verdict } from './verdict.js';
 import { resolveGuards } from './guards.js';
-import { lowerBound, statsOf, validateSamples } from './series-stats.js';
+import { upperBound, statsOf, validateSamples } from './series-stats.js';
 import { judgeWindow } from './zscore.js';
 import { thresholdFromMeans, trimmedMean } from './threshold.js';
 import { defaultVerdict } from './default-detector.js';
@@ -33,14 +33,14 @@ export function evaluateCheck(input: CheckInput): CheckResult {
   const { samples: s, now } = input;
   const ts = s.timestamps;
   // The same bounds as indexRange: half-open on the left, so baseline and window never share a point.
-  const end = lowerBound(ts, now - windowMs + 1e-9);
-  const windowEnd = lowerBound(ts, now + 1e-9);
+  const end = upperBound(ts, now - windowMs);
+  const windowEnd = upperBound(ts, now);
   const zscore = d.type === 'zscore';
   const dynamic = wantsThreshold && input.dynamic !== 'off';
   const stats = fusedPass(s.values, {
     // Why: an empty range where a rule does not need it, so the pass reads only what is used.
-    baseStart: zscore && !input.baseline ? lowerBound(ts, now - windowMs - baselineMs + 1e-9) : end,
-    dynStart: dynamic ? lowerBound(ts, now - windowMs - dynamicMs + 1e-9) : end,
+    baseStart: zscore && !input.baseline ? upperBound(ts, now - windowMs - baselineMs) : end,
+    dynStart: dynamic ? upperBound(ts, now - windowMs - dynamicMs) : end,
     end,
     windowEnd: wantsThreshold ? windowEnd : end,
   });
@@ -52,7 +52,7 @@ export function evaluateCheck(input: CheckInput): CheckResult {
       defaultVerdict(s, now, { baselineMs, windowMs, direction, guards, minZ: d.threshold }));
   if (!wantsThreshold) return { anomaly };
   // The margin's noise scale: the std over the same history as the level (one more pass, dynamic only).
-  const noiseStd = dynamic ? statsOf(s.values, lowerBound(ts, now - windowMs - dynamicMs + 1e-9), end).std : undefined;
+  const noiseStd = dynamic ? statsOf(s.values, upperBound(ts, now - windowMs - dynamicMs), end).std : undefined;
   const threshold = thresholdFromMeans(stats.window, stats.dynamic, {
     static: input.static,
     mode: input.dynamic,

@@ -20,10 +20,24 @@ export function lowerBound(ts: ArrayLike<number>, t: number): number {
   return lo;
 }
 
+/** First index whose timestamp is > t (binary search; timestamps ascending). */
+export function upperBound(ts: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Index range [start, end) of the samples with `from < t <= to`. */
 export function indexRange(s: Samples, from: number, to: number): [number, number] {
-  // Half-open on the left so that adjacent windows (baseline, judged) never share a point.
-  return [lowerBound(s.timestamps, from + 1e-9), lowerBound(s.timestamps, to + 1e-9)];
+  // Half-open on the left so that adjacent windows (baseline, judged) never share a point. Why
+  // not lowerBound(from + epsilon): at epoch-millisecond magnitudes any epsilon below the float
+  // spacing vanishes, which made every window [from, to).
+  return [upperBound(s.timestamps, from), upperBound(s.timestamps, to)];
 }
 
 /**

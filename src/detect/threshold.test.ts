@@ -19,8 +19,8 @@ const NOW = 10 * 24 * H;
 const base: ThresholdParams = { mode: 'dynamic', windowMs: W, dynamicWindowMs: 6 * H, direction: 'up', minSamples: 20 };
 
 test('dynamic: the level is the 6 h average; it breaches only beyond the margin, and says the threshold in force', () => {
-  // The last W + one step: the judged window holds only `x`, whichever end of it is closed.
-  const level = (x: number) => series(NOW, 7 * H, (t) => (t > NOW - W - S ? x : 100));
+  // The judged window (NOW - W, NOW] holds only `x`.
+  const level = (x: number) => series(NOW, 7 * H, (t) => (t > NOW - W ? x : 100));
   const quiet = thresholdVerdict(level(140), NOW, base);
   assert.equal(quiet.kind, 'pass', '40% above a flat level is within the default 50% margin');
   assert.equal(quiet.threshold, 150);
@@ -36,7 +36,7 @@ test('dynamic: the level is the 6 h average; it breaches only beyond the margin,
 
 test('dynamic: a noisy series gets a margin of `sigmas` standard deviations of its history', () => {
   // +-40 around 100: sigma 40, so 3 sigma = 120 > 50% of 100.
-  const s = series(NOW, 7 * H, (t) => (t > NOW - W - S ? 200 : 100 + (Math.round(t / S) % 2 === 0 ? 40 : -40)));
+  const s = series(NOW, 7 * H, (t) => (t > NOW - W ? 200 : 100 + (Math.round(t / S) % 2 === 0 ? 40 : -40)));
   const v = thresholdVerdict(s, NOW, base);
   assert.equal(v.threshold, 220);
   assert.equal(v.std, 40);
@@ -45,13 +45,13 @@ test('dynamic: a noisy series gets a margin of `sigmas` standard deviations of i
 });
 
 test('static stays an absolute limit: threshold = max(static, level + margin); down mirrors it', () => {
-  const s = series(NOW, 7 * H, (t) => (t > NOW - W - S ? 180 : 100));
+  const s = series(NOW, 7 * H, (t) => (t > NOW - W ? 180 : 100));
   const hi = thresholdVerdict(s, NOW, { ...base, static: 200 });
   assert.equal(hi.threshold, 200);
   assert.equal(hi.kind, 'pass');
   assert.match(hi.reason, /static threshold 200/);
   assert.equal(thresholdVerdict(s, NOW, { ...base, static: 120 }).threshold, 150);
-  const d = series(NOW, 7 * H, (t) => (t > NOW - W - S ? 40 : 100));
+  const d = series(NOW, 7 * H, (t) => (t > NOW - W ? 40 : 100));
   const down = thresholdVerdict(d, NOW, { ...base, direction: 'down' });
   assert.equal(down.threshold, 50);
   assert.equal(down.kind, 'breach');
@@ -59,7 +59,7 @@ test('static stays an absolute limit: threshold = max(static, level + margin); d
 });
 
 test('seasonal: a spike that stood out at the same time 1 d and 7 d ago widens the margin; a one-off a day ago does not', () => {
-  const today = series(NOW, 7 * H, (t) => (t > NOW - W - S ? 230 : 100));
+  const today = series(NOW, 7 * H, (t) => (t > NOW - W ? 230 : 100));
   const past = (offset: number, spike: number) => ({
     hist: series(NOW - offset - W, 6 * H, () => 100),
     win: series(NOW - offset, W, () => spike),
@@ -96,7 +96,7 @@ test('a constant series never breaches its own dynamic threshold, whatever its (
 });
 
 test('one scrape never breaches: a single failed job in a quiet window passes, a sustained rise breaches', () => {
-  const quiet = (inWindow: (t: number) => number) => series(NOW, 7 * H, (t) => (t > NOW - W - S ? inWindow(t) : 0));
+  const quiet = (inWindow: (t: number) => number) => series(NOW, 7 * H, (t) => (t > NOW - W ? inWindow(t) : 0));
   const one = thresholdVerdict(quiet((t) => (t === NOW - 2 * S ? 1 / 15 : 0)), NOW, base);
   assert.equal(one.kind, 'pass');
   assert.match(one.reason, /without its most extreme scrape/);
