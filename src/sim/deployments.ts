@@ -54,6 +54,17 @@ export class DeploymentHistory {
     this.record(cell, at, next);
   }
 
+  /** Every build with a share on `cell` at some moment of [from, t]. */
+  buildsBetween(cell: FleetCell, from: number, t: number, key: string = cellKey(cell)): Set<string> {
+    const out = new Set<string>();
+    const changes = this.byCell.get(key);
+    if (!changes) return out;
+    for (let i = Math.max(0, lastAtOrBefore(changes, from)); i <= lastAtOrBefore(changes, t); i++) {
+      for (const b of Object.keys(changes[i].shares)) out.add(b);
+    }
+    return out;
+  }
+
   /** When the builds on `cell` last changed at or before `t` (-Infinity: never). */
   lastChangeAt(cell: FleetCell, t: number, key: string = cellKey(cell)): number {
     const changes = this.byCell.get(key);

@@ -201,7 +201,8 @@ export class SimulatedFleet {
       // Why lingering: a rolled-back build's symptoms fade over a rate window, not at once. Only a
       // cell whose builds changed within the longest linger needs the (costlier) look back.
       const recent = this.maxLingerMs > 0 && this.deployments.lastChangeAt(key, t, cell) > t - this.maxLingerMs;
-      const builds = recent ? this.badBuilds.keys() : Object.keys(shares);
+      // Only builds that ran on the cell within the linger can show (in the order they were marked, as products are).
+      const builds = recent ? this.badRanWithin(key, cell, t) : Object.keys(shares);
       for (const build of builds) {
         const bad = this.badBuilds.get(build);
         if (!bad || !bad.metrics.includes(key.metric)) continue;
@@ -216,6 +217,14 @@ export class SimulatedFleet {
       f *= inc.factor;
     }
     return f;
+  }
+
+  /** The bad builds that had a share on the cell within the longest linger before `t`, in the order they were marked. */
+  private badRanWithin(key: FleetSeriesKey, cell: string, t: number): string[] {
+    const ran = this.deployments.buildsBetween(key, t - this.maxLingerMs, t, cell);
+    const out: string[] = [];
+    for (const b of this.badBuilds.keys()) if (ran.has(b)) out.push(b);
+    return out;
   }
 
   private cellsOf(environment: string, tier: string, azs: string[]): FleetCell[] {
