@@ -36,8 +36,11 @@ export class DeploymentHistory {
     const others = Object.entries(before).filter(([b]) => b !== buildId);
     const othersTotal = others.reduce((s, [, v]) => s + v, 0);
     const next: BuildShares = {};
-    if (othersTotal > 0) for (const [b, v] of others) next[b] = (v / othersTotal) * (1 - share);
-    else if (share < 1) next[BASELINE_BUILD] = 1 - share;
+    // Why skip zero shares: a build replaced everywhere would otherwise stay in every later map of the cell
+    // (a simulated week then carried hundreds of dead entries per cell, read for every sample).
+    if (othersTotal > 0) {
+      for (const [b, v] of others) if (v > 0 && share < 1) next[b] = (v / othersTotal) * (1 - share);
+    } else if (share < 1) next[BASELINE_BUILD] = 1 - share;
     if (share > 0) next[buildId] = share;
     this.record(cell, at, next);
   }

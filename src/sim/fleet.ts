@@ -223,7 +223,12 @@ export class SimulatedFleet {
   private badRanWithin(key: FleetSeriesKey, cell: string, t: number): string[] {
     const ran = this.deployments.buildsBetween(key, t - this.maxLingerMs, t, cell);
     const out: string[] = [];
-    for (const b of this.badBuilds.keys()) if (ran.has(b)) out.push(b);
+    for (const b of ran) if (this.badBuilds.has(b)) out.push(b);
+    // The Map's order (first marked first): a product of factors is order-sensitive in its last bits.
+    if (out.length > 1) {
+      const order = [...this.badBuilds.keys()];
+      out.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    }
     return out;
   }
 
