@@ -4,6 +4,9 @@
  * Compares a full evaluation (evaluateCheck) with a plain single-pass Float64Array loop over the
  * same data (the memory-bandwidth floor), and measures an incremental tick (one new sample per
  * series). Times are medians of several warmed-up runs, floor and evaluation alternating.
+ * The default detector is measured twice: replayed over the fetched baseline per evaluation (no
+ * kept state), and as the monitor runs it, one `DefaultDetectorState` per series kept across ticks
+ * (wall-time median and CPU time of a steady tick, and the first tick that fills the states).
  * Run: `npm run bench` (`-- --json` for JSON).
  */
 import { evaluateCheck } from '../src/detect/evaluate-check.js';
@@ -144,7 +147,11 @@ function main(): void {
   const [floorMs, fullMs] = medians(9, [floor, full]);
   const [tickMs] = medians(21, [tick]);
   const [replayMs] = medians(5, [replayed]);
-  const [statefulMs] = medians(Math.min(21, TICKS - 5), [stateful]);
+  const [statefulMs] = medians(Math.min(21, TICKS - 10), [stateful]);
+  // CPU time of the same ticks (less sensitive to other processes than the wall-time medians).
+  const cpu0 = process.cpuUsage();
+  for (let r = 0; r < 5; r++) stateful();
+  const cpu = process.cpuUsage(cpu0);
   const out = {
     series: SERIES,
     samplesPerSeries: TODAY + 2 * PERIOD,
@@ -157,6 +164,7 @@ function main(): void {
     defaultDetectorMsPer10k: +(replayMs * 10).toFixed(1),
     defaultDetectorFirstTickMs: +firstStatefulMs.toFixed(1),
     defaultDetectorTickMs: +statefulMs.toFixed(2),
+    defaultDetectorTickCpuMs: +((cpu.user + cpu.system) / 1000 / 5).toFixed(2),
     defaultDetectorRestarts: states.reduce((n, s) => n + s.restarts, 0),
   };
   if (json) process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -74,6 +74,20 @@ class FedRing {
     b[o + READY] = readyBefore ? 1 : 0;
     b[o + TO_READY] = toReadyBefore;
   }
+  /** True when entries j0.. (to the newest) hold the times and values of ts/values from index i0 on (NaN equals NaN). */
+  matches(j0: number, ts: ArrayLike<number>, values: ArrayLike<number>, i0: number): boolean {
+    const b = this.buf;
+    let o = this.at(j0);
+    const wrap = this.cap * STRIDE;
+    for (let j = j0, i = i0; j < this.size; j++, i++) {
+      const x = values[i];
+      const was = b[o + X];
+      if (ts[i] !== b[o + T] || (x !== was && !(x !== x && was !== was))) return false;
+      o += STRIDE;
+      if (o === wrap) o = 0;
+    }
+    return true;
+  }
   /** Keeps only the newest `n`. */
   keepNewest(n: number): void {
     if (this.size <= n) return;
@@ -220,12 +234,8 @@ export class DefaultDetectorState {
     // Not there (a gap, time went back), or the judged window reaches before the steps still held.
     if (k < 0 || k + 1 - n > w0) return undefined;
     // The samples held from before must still be there, with the same values.
-    for (let j = Math.max(0, n - 1 - k); j < n; j++) {
-      const i = k - (n - 1 - j);
-      const x = s.values[i];
-      const was = held.value(j);
-      if (ts[i] !== held.time(j) || (x !== was && !(Number.isNaN(x) && Number.isNaN(was)))) return undefined;
-    }
+    const j0 = Math.max(0, n - 1 - k);
+    if (!held.matches(j0, ts, s.values, k - (n - 1 - j0))) return undefined;
     // Why: the spacing decides the detector's lengths; a replay would use the new median spacing.
     for (let i = k + 1; i < end; i++) {
       if (ts[i] - ts[i - 1] !== this.stepMs) return stepOf(ts, end) === this.stepSeconds ? k + 1 : undefined;
