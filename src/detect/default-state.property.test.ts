@@ -49,13 +49,14 @@ test('property: the state kept across ticks gives the verdict of a full replay s
       let origin = -1;
       let fed = -1;
       for (const t of ticks) {
-        if (t.lateChange !== undefined && fed - t.lateChange >= 0) {
-          // A late scrape re-read by the backend changes a value already fed.
-          values[fed - t.lateChange] = Number.isFinite(values[fed - t.lateChange]) ? values[fed - t.lateChange] * 1.5 : 1;
-          origin = -1;
-        }
         end = Math.min(values.length, end + t.advance);
         const start = Math.max(0, end - HELD);
+        const late = fed - (t.lateChange ?? 0);
+        if (t.lateChange !== undefined && late >= start && late >= 0) {
+          // A late scrape re-read by the backend changes a value already fed (and still fetched).
+          values[late] = Number.isFinite(values[late]) ? values[late] * 1.5 : 1;
+          origin = -1;
+        }
         // Where the run must (re)start: first call, a changed value, or a gap past the samples held.
         if (origin < 0 || start > fed) origin = start;
         const now = timestamps[end - 1] + t.jitter;
