@@ -14,6 +14,10 @@ import { stateChanged } from './state-diff.js';
 import { StepTrace } from './step-trace.js';
 import { ResultInbox, type StepResult } from './result-inbox.js';
 import { StepRuns } from './step-runs.js';
+import { applyStoredCommand } from './runner-commands.js';
+import { RunnerWork } from './runner-work.js';
+import { recoverBuilds, recoverInflight, type RecoveryHost } from './runner-recovery.js';
+import { attemptStep, type StepAttemptDeps } from './step-attempt.js';
 import type { CloseSummary, PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
 
 export type { CloseSummary, PipelineRunnerDeps, RunnerStatus } from './runner-deps.js';
@@ -31,10 +35,10 @@ const ABORTED_STEP_WAIT_MS = 2000;
 export class PipelineRunner implements PipelineControl {
   private state: PipelineState;
   private version = 0;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly work = new RunnerWork();
   private readonly steps: StepRuns;
-  private active = 0;
-  private idleWaiters: Array<() => void> = [];
+  private readonly attempt: StepAttemptDeps;
+  private readonly recovery: RecoveryHost;
   private readonly listeners = new Set<() => void>();
   private readonly trace: StepTrace;
   private readonly inbox: ResultInbox;
@@ -50,19 +54,29 @@ export class PipelineRunner implements PipelineControl {
     this.trace = new StepTrace(deps.store);
     this.steps = new StepRuns(deps.log);
     this.inbox = new ResultInbox((r) => this.recordResult(r), () => deps.clock.now(), deps.log);
+    const { deployer, clock, log } = deps;
+    this.attempt = { deployer, clock, ...(log ? { log } : {}), work: this.work, closed: () => this.closed, retries: () => this.state.retry!.retries };
+    this.recovery = {
+      store: deps.store,
+      trace: this.trace,
+      seen: (id) => this.seen(id),
+      observe: (obs) => this.observe(obs),
+      inflight: (key) => this.state.inflight[key] !== undefined,
+      perform: (req, attempt) => this.perform(req, attempt),
+    };
   }
 
   /** Load (or create) the saved state, recover unfinished work, and run the tick loop unless `loop: false`. */
   async start(opts: { loop?: boolean } = {}): Promise<void> {
-    await this.serial(async () => {
+    await this.work.serial(async () => {
       const saved = await this.deps.store.loadState();
       this.state = saved ? this.adopt(saved.state) : this.state;
       this.version = saved?.version ?? (await this.deps.store.saveState(this.state, 0));
     });
     // Taken before recoverBuilds: the builds it takes in start steps that must not be performed twice.
     const inflight = Object.values(this.state.inflight);
-    await this.recoverBuilds();
-    await this.recoverInflight(inflight);
+    await recoverBuilds(this.recovery);
+    await recoverInflight(this.recovery, inflight);
     if (opts.loop !== false) this.loopDone = this.loop();
   }
 
@@ -94,7 +108,7 @@ export class PipelineRunner implements PipelineControl {
     this.steps.handOverAll();
     // An aborted step ends quickly (its command killed): wait a moment so its process records are cleared.
     if (this.steps.size > 0) await waitAtMost(this.deps.clock, this.steps.drained(), ABORTED_STEP_WAIT_MS);
-    await this.chain.catch(() => undefined);
+    await this.work.quiet();
     await this.loopDone;
     return this.steps.summary(inFlight);
   }
@@ -104,7 +118,7 @@ export class PipelineRunner implements PipelineControl {
     if ((obs.type === 'block' || obs.type === 'unblock') && !this.state.slots.some((s) => s.stage === obs.stage)) {
       return Promise.reject(new ReleasebotError('NOT_FOUND', `${obs.type}: unknown stage "${obs.stage}"`, { stage: obs.stage }));
     }
-    return this.serial(() => this.transition(obs));
+    return this.work.serial(() => this.transition(obs));
   }
 
   /** Time passed: first try again to record step results the store refused, then tick the reducer. */
@@ -112,7 +126,7 @@ export class PipelineRunner implements PipelineControl {
     // While the store is down, a cheap round trip tells when it is back even if nothing waits to be written.
     if (!this.inbox.status.ok) await this.deps.store.ping().then(() => this.inbox.noteStore(undefined), (e: unknown) => this.inbox.noteStore(e));
     await this.inbox.flush();
-    if (this.deps.sharedStore) await this.recoverBuilds(20);
+    if (this.deps.sharedStore) await recoverBuilds(this.recovery, 20);
     return this.observe({ type: 'tick' });
   }
 
@@ -120,8 +134,8 @@ export class PipelineRunner implements PipelineControl {
    * Resolves when no observation, result handling or notification started so far is still running.
    * Deploy steps still inside the deployer are not waited for (they may wait on the clock).
    */
-  async settle(): Promise<void> {
-    while (this.active > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+  settle(): Promise<void> {
+    return this.work.settle();
   }
 
   async submitBuild(build: Build): Promise<'created' | 'exists'> {
@@ -148,7 +162,7 @@ export class PipelineRunner implements PipelineControl {
 
   rollback(buildId: string, actor: Actor, reason: string, evidence?: Record<string, unknown>): Promise<boolean> {
     // Checked inside the serial section, so two clicks at once roll back once.
-    return this.serial(() => this.rollbackNow(buildId, actor, reason, evidence));
+    return this.work.serial(() => this.rollbackNow(buildId, actor, reason, evidence));
   }
 
   private async rollbackNow(buildId: string, actor: Actor, reason: string, evidence?: Record<string, unknown>, command?: number): Promise<boolean> {
@@ -163,37 +177,17 @@ export class PipelineRunner implements PipelineControl {
     return true;
   }
 
-  /**
-   * Apply a command from the replicas' inbox exactly once: its transition and "done" (with the
-   * answer the asker gets) are written in one transaction; a refusal (unknown build...) is recorded
-   * as the answer. A store failure leaves it pending for the next try (or the next leader).
-   */
-  async applyCommand(c: StoredCommand): Promise<CommandOutcome> {
-    return this.serial(async () => {
-      const cmd = c.command;
-      let outcome: CommandOutcome = { ok: true };
-      try {
-        if (cmd.kind === 'rollback') {
-          const done = await this.rollbackNow(cmd.buildId, cmd.actor, cmd.reason, cmd.evidence, c.id);
-          if (done) return { ok: true, value: true };
-          outcome = { ok: true, value: false };
-        } else if (cmd.kind === 'build') {
-          if (!(await this.seen(cmd.buildId)) && (await this.deps.store.getBuild(cmd.buildId))) await this.transition({ type: 'build_received', build: { id: cmd.buildId } }, { id: c.id, outcome });
-        } else {
-          await this.transition({ type: cmd.kind, actor: cmd.actor, reason: cmd.reason }, { id: c.id, outcome });
-        }
-      } catch (e) {
-        const err = asReleasebotError(e);
-        // Answered (or withdrawn) meanwhile: its transaction was rolled back; report the stored answer.
-        if (err.code === 'CONFLICT' && err.details?.commandId === c.id) return (await this.deps.store.getCommand(c.id))?.outcome ?? { ok: true };
-        // The write failed (store down, version moved, lease lost): nothing was applied; it stays pending.
-        if (this.needsResync || this.closed || err.code === 'STORE_FAILED') throw err;
-        outcome = { ok: false, code: err.code, message: err.message };
-      }
-      // Nothing to write with it (already so, or refused): record the answer on its own.
-      if ((await this.deps.store.getCommand(c.id))?.status === 'pending') await this.deps.store.finishCommand(c.id, outcome);
-      return outcome;
-    });
+  /** Apply a command from the replicas' inbox exactly once (`runner-commands.ts`). */
+  applyCommand(c: StoredCommand): Promise<CommandOutcome> {
+    return this.work.serial(() =>
+      applyStoredCommand(c, {
+        store: this.deps.store,
+        seen: (id) => this.seen(id),
+        transition: (obs, command) => this.transition(obs, command),
+        rollback: (buildId, actor, reason, evidence, command) => this.rollbackNow(buildId, actor, reason, evidence, command),
+        writeFailed: () => this.needsResync || this.closed,
+      }),
+    );
   }
 
   snapshot(): PipelineState {
@@ -203,30 +197,6 @@ export class PipelineRunner implements PipelineControl {
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    this.begin();
-    const run = this.chain.then(fn, fn).finally(() => this.end());
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Run `p` in the background: errors are logged, settle() waits for it. */
-  private track<T>(p: Promise<T>): void {
-    this.begin();
-    void p.catch((e) => this.deps.log?.(`pipeline: ${asReleasebotError(e).message}`)).finally(() => this.end());
-  }
-
-  private begin(): void {
-    this.active++;
-  }
-
-  private end(): void {
-    if (--this.active > 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
   }
 
   /**
@@ -289,7 +259,10 @@ export class PipelineRunner implements PipelineControl {
     if (!notify) return;
     const state = this.state;
     for (const note of progressNotes(state, effects)) {
-      this.track(toNotification(note, state, (id) => this.deps.store.getBuild(id), now).then((n) => n && notify(n)));
+      this.work.track(
+        toNotification(note, state, (id) => this.deps.store.getBuild(id), now).then((n) => n && notify(n)),
+        (e) => this.deps.log?.(`pipeline: ${asReleasebotError(e).message}`),
+      );
     }
   }
 
@@ -297,34 +270,13 @@ export class PipelineRunner implements PipelineControl {
     // Never the same key twice at once: it runs already, or its result waits for the store.
     // Stopping: steps.start refuses, and the state keeps the step in flight for the next start.
     if (this.inbox.has(req.key)) return;
-    this.begin();
-    const run = this.steps.start(req, (signal, ended) => this.execute(req, attempt, signal, ended));
-    if (run) void run.catch(() => undefined).finally(() => this.end());
-    else this.end();
-  }
-
-  private async execute(req: DeployRequest, attempt: number, signal: AbortSignal, ended: () => void): Promise<void> {
-    let error: string | undefined;
-    if (!signal.aborted && !this.closed) {
-      // Time inside the deployer does not count as busy for settle(): a step may wait on the clock.
-      this.end();
-      try {
-        await this.deps.deployer.deploy(req, signal);
-      } catch (e) {
-        error = asReleasebotError(e).message;
-      } finally {
-        this.begin();
-      }
-    } else error = 'cancelled before it started';
-    ended();
-    // A closed runner stands for a dead process: nothing is recorded, and start() performs the step again.
-    if (this.closed) return;
-    if (signal.aborted) error = `cancelled (a rollback replaced it): ${error ?? 'it had finished'}`;
-    const final = error === undefined || signal.aborted || attempt > this.state.retry!.retries;
-    if (error === undefined) this.deps.log?.(`${req.kind} ${req.key} succeeded`);
-    const result: StepResult = { req, attempt, final, endedAt: this.deps.clock.now() };
-    if (error !== undefined) result.error = error;
-    await this.inbox.add(result);
+    this.work.begin();
+    const run = this.steps.start(req, async (signal, ended) => {
+      const result = await attemptStep(this.attempt, req, attempt, signal, ended);
+      if (result) await this.inbox.add(result);
+    });
+    if (run) void run.catch(() => undefined).finally(() => this.work.end());
+    else this.work.end();
   }
 
   /** Store a step's end and feed it to the reducer; throws (and the inbox keeps it) while the store is down. */
@@ -334,24 +286,6 @@ export class PipelineRunner implements PipelineControl {
     await this.trace.ended(r.req, r.attempt, r.endedAt, r.error, r.final);
     const key = r.req.key;
     await this.observe(r.error === undefined ? { type: 'deploy_succeeded', key } : { type: 'deploy_failed', key, error: r.error, retryable: true });
-  }
-
-  /** Builds the store accepted but the state never saw (the process died in between, or another replica took them). */
-  private async recoverBuilds(limit = 200): Promise<void> {
-    const stored = await this.deps.store.listBuilds({ limit });
-    for (const b of stored.reverse()) {
-      if (!(await this.seen(b.id))) await this.observe({ type: 'build_received', build: { id: b.id } });
-    }
-  }
-
-  /** Steps in flight when the last process died: finish those recorded as succeeded, perform the rest again. */
-  private async recoverInflight(inflight: PipelineState['inflight'][string][]): Promise<void> {
-    for (const entry of inflight) {
-      if (!this.state.inflight[entry.request.key]) continue;
-      const recorded = await this.trace.get(entry.request);
-      if (recorded?.outcome === 'succeeded') await this.observe({ type: 'deploy_succeeded', key: entry.request.key });
-      else this.perform(entry.request, entry.attempt);
-    }
   }
 
   private async loop(): Promise<void> {

@@ -10,6 +10,7 @@ import { migrationProvider } from './migrations.js';
 import type { CommandOutcome, PipelineCommand, StoredCommand } from '../domain/command.js';
 import { cancelCommand, enqueueCommand, finishCommand, getCommand, pendingCommands, pruneCommands } from './commands.js';
 import { fencedStore } from './fenced-store.js';
+import { dueOutbox, enqueueOutbox, markOutboxFailed, markOutboxSent } from './outbox-rows.js';
 import { guardStore } from './guarded-store.js';
 import type { Fence } from './transition-write.js';
 import { acquireLease, readLease, releaseLease, type LeaseRow } from './lease.js';
@@ -21,10 +22,8 @@ import {
   eventToRow,
   parseJson,
   rowToAudit,
-  rowToOutbox,
   stepToRow,
 } from './rows.js';
-
 
 /** Number of rows an insert/update touched; Kysely reports bigint or undefined depending on the driver. */
 function touched(n: bigint | undefined): number {
@@ -231,53 +230,20 @@ export class KyselyStore implements Store {
     return rows.reverse().map((r) => parseJson<GateRecord>(r.data, `gate_records ${r.id}`));
   }
 
-  async enqueueOutbox(entry: { target: string; key: string; payload: unknown; at: number }): Promise<boolean> {
-    const r = await this.db
-      .insertInto('outbox')
-      .values({
-        target: entry.target,
-        key: entry.key,
-        payload: JSON.stringify(entry.payload ?? null),
-        attempts: 0,
-        next_attempt_at: entry.at,
-        status: 'pending',
-        last_error: null,
-        created_at: entry.at,
-      })
-      .onConflict((oc) => oc.columns(['target', 'key']).doNothing())
-      .executeTakeFirst();
-    return touched(r.numInsertedOrUpdatedRows) > 0;
+  enqueueOutbox(entry: { target: string; key: string; payload: unknown; at: number }): Promise<boolean> {
+    return enqueueOutbox(this.db, entry);
   }
 
-  async dueOutbox(now: number, limit: number): Promise<OutboxEntry[]> {
-    const rows = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at', 'asc')
-      .orderBy('id', 'asc')
-      .limit(limit)
-      .execute();
-    return rows.map(rowToOutbox);
+  dueOutbox(now: number, limit: number): Promise<OutboxEntry[]> {
+    return dueOutbox(this.db, now, limit);
   }
 
-  async markOutboxSent(id: number): Promise<void> {
-    await this.db.updateTable('outbox').set({ status: 'sent', last_error: null }).where('id', '=', id).execute();
+  markOutboxSent(id: number): Promise<void> {
+    return markOutboxSent(this.db, id);
   }
 
-  async markOutboxFailed(id: number, error: string, nextAttemptAt: number | null): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set((eb) => ({
-        attempts: eb('attempts', '+', 1),
-        last_error: error,
-        // null means "give up": the entry stays for inspection but is never due again.
-        status: nextAttemptAt === null ? 'dead' : 'pending',
-        ...(nextAttemptAt === null ? {} : { next_attempt_at: nextAttemptAt }),
-      }))
-      .where('id', '=', id)
-      .execute();
+  markOutboxFailed(id: number, error: string, nextAttemptAt: number | null): Promise<void> {
+    return markOutboxFailed(this.db, id, error, nextAttemptAt);
   }
 
   async getKv(namespace: string, key: string): Promise<string | undefined> {
