@@ -8,18 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import type { App } from '../src/app/create-app.js';
 import { buildPayload } from './api-harness.js';
 import { freshSchema, needPostgres } from './support/pg-schema.js';
-import { eventually, REPLICA_TOKEN, replicaApp, SLACK_SECRET } from './support/replica-app.js';
+import { eventually, REPLICA_TOKEN, replicaApp, slackClick } from './support/replica-app.js';
 import { FakeSlack } from './support/slack-server.js';
-import { ACTION_IDS, type SlackActionKind } from '../src/notify/slack-blocks.js';
-import { computeSlackSignature } from '../src/server/slack-signature.js';
-
-/** A signed Slack button click, as Slack sends it now. */
-function slackClick(kind: SlackActionKind, user: string, actionTs: string) {
-  const payload = { type: 'block_actions', user: { id: user }, channel: { id: 'C_DEPLOYS' }, actions: [{ action_id: ACTION_IDS[kind], value: JSON.stringify({ eventId: 'ev-1', buildId: 'f1' }), action_ts: actionTs }] };
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const ts = String(Math.floor(Date.now() / 1000));
-  return { method: 'POST' as const, url: '/slack/actions', payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature(SLACK_SECRET, ts, body) } };
-}
 
 const NAME = 'replicas: a follower serves the API and hands state changes to the leader';
 const auth = { authorization: `Bearer ${REPLICA_TOKEN}` };
@@ -88,20 +78,23 @@ if (await needPostgres(NAME)) {
     });
 
     it('applies a Slack button clicked on the follower on the leader, after the same signature and permission checks', async () => {
+      const texts = () => slack.calls.filter((c) => c.method === 'chat.postEphemeral').map((c) => String(c.body.text));
       const refused = await follower.server.inject(slackClick('pause', 'U_STRANGER', '9.1'));
       assert.equal(refused.statusCode, 200);
+      await eventually(() => texts().some((t) => /not allowed to pause/.test(t)), 5000, 'the refusal told to the person');
       assert.equal(leader.runner.snapshot().hold, null, 'a user without permission changes nothing');
       const unsigned = await follower.server.inject({ ...slackClick('pause', 'U_ALLOWED', '9.2'), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       assert.equal(unsigned.statusCode, 401);
       const pause = await follower.server.inject(slackClick('pause', 'U_ALLOWED', '9.3'));
-      assert.equal(pause.statusCode, 200);
+      assert.equal(pause.statusCode, 200, 'acknowledged at once; applied after');
+      await eventually(() => leader.runner.snapshot().hold, 5000, 'the leader applied the pause');
       const hold = leader.runner.snapshot().hold;
       assert.deepEqual([hold?.kind, hold?.actor.id], ['stop', 'U_ALLOWED'], 'the leader stopped, as the person who clicked');
       const resume = await follower.server.inject(slackClick('resume', 'U_ALLOWED', '9.4'));
       assert.equal(resume.statusCode, 200);
-      assert.equal(leader.runner.snapshot().hold, null);
-      const texts = slack.calls.filter((c) => c.method === 'chat.postEphemeral').map((c) => String(c.body.text));
-      assert.ok(texts.includes('Pipeline paused. Press Resume (here or in the UI) to continue.'), texts.join(' | '));
+      await eventually(() => leader.runner.snapshot().hold === null, 5000, 'the leader applied the resume');
+      await eventually(() => texts().includes('Pipeline resumed.'), 5000, 'the outcome told to the person');
+      assert.ok(texts().includes('Pipeline paused. Press Resume (here or in the UI) to continue.'), texts().join(' | '));
     });
   });
 }

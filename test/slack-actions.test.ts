@@ -5,7 +5,7 @@ import { FakeSlack } from './support/slack-server.js';
 import { event, signal } from './support/slack-fixtures.js';
 import { createSlackClient } from '../src/notify/slack.js';
 import { ACTION_IDS, type SlackActionKind } from '../src/notify/slack-blocks.js';
-import { registerSlackActions } from '../src/server/slack-actions.js';
+import { registerSlackActions, type SlackClicks } from '../src/server/slack-actions.js';
 import { computeSlackSignature } from '../src/server/slack-signature.js';
 import { createStore } from '../src/store/create.js';
 import { ManualClock } from '../src/clock/clock.js';
@@ -52,6 +52,7 @@ interface Ctx {
   actions: RecordingActions;
   clock: ManualClock;
   changed: DeployEvent[];
+  clicks: SlackClicks;
 }
 
 async function setup(): Promise<Ctx> {
@@ -63,7 +64,7 @@ async function setup(): Promise<Ctx> {
   const app = Fastify();
   // Another JSON route on the same app: our raw-body parser must not leak into it.
   app.post('/json', async (req) => ({ got: req.body }));
-  registerSlackActions(app, {
+  const clicks = registerSlackActions(app, {
     signingSecret: SECRET,
     actions,
     store,
@@ -74,7 +75,7 @@ async function setup(): Promise<Ctx> {
     onEventChanged: (e) => void changed.push(e),
   });
   await app.ready();
-  return { app, store, actions, clock, changed };
+  return { app, store, actions, clock, changed, clicks };
 }
 
 function clickBody(kind: SlackActionKind, user: string, actionTs = '1.1'): string {
@@ -87,9 +88,10 @@ function clickBody(kind: SlackActionKind, user: string, actionTs = '1.1'): strin
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-function send(ctx: Ctx, body: string, opts: { secret?: string; ts?: number; signedBody?: string } = {}) {
+/** Posts a click and waits until the action it acknowledged has been applied and answered. */
+async function send(ctx: Ctx, body: string, opts: { secret?: string; ts?: number; signedBody?: string } = {}) {
   const ts = String(Math.floor((opts.ts ?? NOW) / 1000));
-  return ctx.app.inject({
+  const res = await ctx.app.inject({
     method: 'POST',
     url: '/slack/actions',
     headers: {
@@ -99,6 +101,8 @@ function send(ctx: Ctx, body: string, opts: { secret?: string; ts?: number; sign
     },
     payload: body,
   });
+  await ctx.clicks.idle();
+  return res;
 }
 
 test("Slack's documented example request passes verification on the route", async () => {

@@ -95,7 +95,7 @@ test('a rollback clicked in Slack updates the channel message: no rollback butto
   const app = Fastify();
   // The request is signed with wall time while the pipeline runs on its own clock.
   const wall = new ManualClock(1_700_000_000_000);
-  registerSlackActions(app, { signingSecret: 's3cret', actions: runner, store, clock, signatureClock: wall, slack: client, allowedUsers: ['U_ONCALL'], allowedGroups: [] });
+  const clicks = registerSlackActions(app, { signingSecret: 's3cret', actions: runner, store, clock, signatureClock: wall, slack: client, allowedUsers: ['U_ONCALL'], allowedGroups: [] });
   await app.ready();
   try {
     await runner.submitBuild({ ...build('b42'), receivedAt: new Date(clock.now()).toISOString() });
@@ -116,6 +116,7 @@ test('a rollback clicked in Slack updates the channel message: no rollback butto
     const ts = String(Math.floor(wall.now() / 1000));
     const res = await app.inject({ method: 'POST', url: '/slack/actions', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature('s3cret', ts, body) }, payload: body });
     assert.equal(res.statusCode, 200);
+    await clicks.idle();
     await runner.settle();
     await refresher.idle();
     await outbox.runOnce();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebClient } from '@slack/web-api';
-import type { Clock } from '../clock/clock.js';
+import { waitAtMost, type Clock } from '../clock/clock.js';
 import type { DeployEvent } from '../domain/events.js';
 import type { Actor } from '../domain/pipeline.js';
 import type { PipelineActions } from '../pipeline/control.js';
@@ -44,20 +44,46 @@ export const SLACK_ACTION_KV = 'slack-action';
 
 const NEEDS_PERMISSION: ReadonlySet<SlackActionKind> = new Set(['rollback', 'pause', 'resume']);
 
+/** How long closing the server waits for clicks still being applied (a follower may wait for a new leader). */
+const CLOSE_WAIT_MS = 5000;
+
+/** Clicks acknowledged to Slack and still being applied. */
+export interface SlackClicks {
+  /** Resolves when every click acknowledged so far has been applied (or refused) and answered. */
+  idle(): Promise<void>;
+}
+
 /**
  * `POST /slack/actions`: Slack's interactivity endpoint for the event message buttons.
- * Verifies the v0 signature over the raw body (401 and no change otherwise), checks permissions,
- * and performs the action through the same PipelineActions the UI uses. Every attempt is audited.
+ * Verifies the v0 signature over the raw body (401 and no change otherwise) and checks permissions,
+ * then answers 200 at once: Slack wants an answer within 3 s, and on a follower during a failover
+ * the action waits for the next leader (up to the lease TTL). The action is then performed through
+ * the same PipelineActions the UI uses (on a follower: the command inbox), and its outcome is told
+ * to the person who clicked in an ephemeral message. Every attempt is audited.
  */
-export function registerSlackActions(app: FastifyInstance, deps: SlackActionsDeps): void {
+export function registerSlackActions(app: FastifyInstance, deps: SlackActionsDeps): SlackClicks {
   const authorizer = new SlackAuthorizer(deps);
   const log = deps.log ?? (() => undefined);
+  const pending = new Set<Promise<void>>();
+  const clicks = {
+    run(p: Promise<void>): void {
+      const tracked: Promise<void> = p.catch((e: unknown) => log(`slack actions: ${(e as Error).message}`)).finally(() => pending.delete(tracked));
+      pending.add(tracked);
+    },
+    async idle(): Promise<void> {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
   // Encapsulated: the raw-string body parser applies to this route only, not to the JSON API.
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    scope.post(deps.path ?? '/slack/actions', async (req, reply) => handle(req, reply, deps, authorizer, log));
+    scope.post(deps.path ?? '/slack/actions', async (req, reply) => handle(req, reply, deps, authorizer, log, clicks.run));
   });
+  app.addHook('onClose', async () => {
+    if (pending.size > 0) await waitAtMost(deps.clock, clicks.idle(), CLOSE_WAIT_MS);
+  });
+  return { idle: () => clicks.idle() };
 }
 
 function header(req: FastifyRequest, name: string): string | undefined {
@@ -65,7 +91,7 @@ function header(req: FastifyRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-async function handle(req: FastifyRequest, reply: FastifyReply, deps: SlackActionsDeps, authorizer: SlackAuthorizer, log: (l: string) => void) {
+async function handle(req: FastifyRequest, reply: FastifyReply, deps: SlackActionsDeps, authorizer: SlackAuthorizer, log: (l: string) => void, later: (p: Promise<void>) => void) {
   const raw = typeof req.body === 'string' ? req.body : '';
   const verdict = verifySlackSignature({
     signingSecret: deps.signingSecret,
@@ -94,8 +120,12 @@ async function handle(req: FastifyRequest, reply: FastifyReply, deps: SlackActio
   const channel = payload.channel?.id ?? payload.container?.channel_id;
   // Without action_ts a replay of the same signed request is recognised by its body instead.
   const actionTs = typeof action?.action_ts === 'string' && action.action_ts !== '' ? action.action_ts : `body-${createHash('sha256').update(raw).digest('hex')}`;
-  await perform({ kind, value, user, channel, actionTs }, deps, authorizer, log);
-  return reply.code(200).send();
+  const click: Click = { kind, value, user, actionTs, ...(channel ? { channel } : {}) };
+  const allowed = !NEEDS_PERMISSION.has(kind) || (await authorizer.isAllowed(user));
+  // Acknowledged now; the action and its answer to the person follow.
+  void reply.code(200).send();
+  later(perform(click, allowed, deps, log));
+  return reply;
 }
 
 /** Slack user ids are short and alphanumeric (U012ABCDEF; tests use U_ALLOWED). */
@@ -119,11 +149,11 @@ interface Click {
   actionTs: string;
 }
 
-async function perform(click: Click, deps: SlackActionsDeps, authorizer: SlackAuthorizer, log: (l: string) => void): Promise<void> {
+async function perform(click: Click, allowed: boolean, deps: SlackActionsDeps, log: (l: string) => void): Promise<void> {
   const { kind, value, user } = click;
   const audit = (allowed: boolean, detail: Record<string, unknown> = {}) =>
     deps.store.appendAudit({ at: deps.clock.now(), actor: user, action: `slack:${kind}`, target: value.buildId, allowed, detail: { eventId: value.eventId, channel: click.channel, ...detail } });
-  if (NEEDS_PERMISSION.has(kind) && !(await authorizer.isAllowed(user))) {
+  if (!allowed) {
     await audit(false, { reason: 'not in allowedUsers or allowedGroups' });
     await ephemeral(deps, click, `Sorry, you are not allowed to ${kind === 'rollback' ? 'roll back' : kind} from Slack. Ask someone on the release team.`, log);
     return;

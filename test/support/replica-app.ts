@@ -1,6 +1,8 @@
 import { createApp, type App } from '../../src/app/create-app.js';
 import { SystemClock } from '../../src/clock/clock.js';
 import { configSchema } from '../../src/config/schema.js';
+import { ACTION_IDS, type SlackActionKind } from '../../src/notify/slack-blocks.js';
+import { computeSlackSignature } from '../../src/server/slack-signature.js';
 
 export const REPLICA_TOKEN = 'replica-token-0123456789';
 export const SLACK_SECRET = 'replica-slack-signing-secret';
@@ -41,4 +43,12 @@ export async function eventually<T>(f: () => Promise<T> | T, ms: number, what: s
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A signed Slack button click (event ev-1, build f1), as Slack sends it now, for `server.inject`. */
+export function slackClick(kind: SlackActionKind, user: string, actionTs: string) {
+  const payload = { type: 'block_actions', user: { id: user }, channel: { id: 'C_DEPLOYS' }, actions: [{ action_id: ACTION_IDS[kind], value: JSON.stringify({ eventId: 'ev-1', buildId: 'f1' }), action_ts: actionTs }] };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const ts = String(Math.floor(Date.now() / 1000));
+  return { method: 'POST' as const, url: '/slack/actions', payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': ts, 'x-slack-signature': computeSlackSignature(SLACK_SECRET, ts, body) } };
 }
