@@ -28,7 +28,7 @@ const ABORTED_STEP_WAIT_MS = 2000;
 /**
  * The thin shell around the pure reducer. Observations are applied one at a time; each transition's
  * decisions, deploy-step traces and state are persisted BEFORE its deploy effects run. Deploys run in
- * the background (one at a time per stage, so a rollback waits for the step it cancelled to stop)
+ * the background (`StepRuns`: one at a time per stage, so a rollback waits for the step it cancelled to stop)
  * and feed their results back as observations. `start()` loads the saved state and performs again the
  * steps that were in flight when the last process died, except those whose success was recorded.
  */
