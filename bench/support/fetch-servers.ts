@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { SimulatedFleet } from '../../src/sim/fleet.js';
 import type { FleetSeriesKey } from '../../src/sim/topology.js';
-import { collect, stopChild } from '../../test/support/prometheus.js';
+import { collect, spawnPrometheus, stopChild } from '../../test/support/prometheus.js';
 import { findBinary, freePort, waitFor } from '../../test/support/prometheus-history.js';
 
 const run = promisify(execFile);
@@ -96,23 +96,9 @@ export async function startBenchPrometheus(spec: Spec): Promise<BenchServer> {
     await writeFile(join(dir, 'ready'), new Date().toISOString());
     generatedMs = Date.now() - t0;
   }
-  const config = join(dir, 'prometheus.yml');
-  await writeFile(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(prometheus, [
-    `--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=100y', '--log.level=warn', '--query.max-samples=200000000',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const stderr = collect(child);
-  const stop = () => stopChild(child);
-  try {
-    await waitFor(`Prometheus ready on ${url}`, async () => (await fetch(`${url}/-/ready`)).ok, 120_000);
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
-  }
-  return { kind: 'prometheus', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, pid: child.pid, stop };
+  const flags = ['--storage.tsdb.retention.time=100y', '--query.max-samples=200000000'];
+  const { url, pid, stop } = await spawnPrometheus({ bin: prometheus, dir, data, flags, readyMs: 120_000 });
+  return { kind: 'prometheus', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, pid, stop };
 }
 
 /** VictoriaMetrics on a cached storage directory (imported once through /api/v1/import/prometheus). */

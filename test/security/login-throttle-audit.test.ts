@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ManualClock } from '../../src/clock/clock.js';
 import { API_TOKEN, startHarness, USER, type Harness } from '../api-harness.js';
-import { freshPostgres } from './support.js';
+import { freshPostgres, harnessForSuite } from './support.js';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 const body = (name: string, password: string) => new URLSearchParams({ name, password }).toString();
 
 describe('security: login throttling, bounded audit, audit only for logged-in users', () => {
   let h: Harness;
-  const wall = new ManualClock(Date.parse('2024-05-01T10:00:00Z'));
-  before(async () => {
-    h = await startHarness({ sessionClock: wall });
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const wall = harnessForSuite((x) => (h = x));
 
   it('300 wrong passwords are mostly refused unchecked, and then the right one does not get in at once', async () => {
     const codes = new Map<number, number>();

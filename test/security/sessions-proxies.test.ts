@@ -8,19 +8,13 @@ import { configSchema } from '../../src/config/schema.js';
 import { buildServer } from '../../src/server/app.js';
 import { createStore } from '../../src/store/create.js';
 import { API_TOKEN, serverConfig, startHarness, USER, type Harness } from '../api-harness.js';
-import { loginInject } from './support.js';
+import { harnessForSuite, loginInject } from './support.js';
 
 const stop = (headers: Record<string, string>) => ({ method: 'POST' as const, url: '/api/actions/stop', headers, payload: { reason: 't' } });
 
 describe('security: server-side sessions', () => {
   let h: Harness;
-  const wall = new ManualClock(Date.parse('2024-05-01T10:00:00Z'));
-  before(async () => {
-    h = await startHarness({ sessionClock: wall });
-  });
-  after(async () => {
-    await h?.close();
-  });
+  const wall = harnessForSuite((x) => (h = x));
 
   it('a cookie captured before logout no longer acts after it', async () => {
     const { cookie, csrf } = await loginInject(h, USER);

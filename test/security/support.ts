@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { after, before } from 'node:test';
 import pg from 'pg';
-import type { Clock } from '../../src/clock/clock.js';
+import { ManualClock, type Clock } from '../../src/clock/clock.js';
 import type { Config } from '../../src/config/schema.js';
 import { startHarness, type Harness } from '../api-harness.js';
 import { CHROMIUM_ARGS } from '../ui-target.js';
@@ -77,4 +78,21 @@ export async function loginInject(h: Harness, user: { name: string; password: st
   if (!cookie.startsWith('rb_session=')) throw new Error(`login failed: ${r.statusCode} ${r.headers.location}`);
   const me = (await h.app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).json() as { csrfToken: string };
   return { cookie, csrf: me.csrfToken };
+}
+
+/**
+ * For a suite: starts an API harness before its tests, with sessions on a manual wall clock, and
+ * closes it after them. `set` receives the harness; returns the wall clock (to move sessions on).
+ */
+export function harnessForSuite(set: (h: Harness) => void): ManualClock {
+  const wall = new ManualClock(Date.parse('2024-05-01T10:00:00Z'));
+  let h: Harness | undefined;
+  before(async () => {
+    h = await startHarness({ sessionClock: wall });
+    set(h);
+  });
+  after(async () => {
+    await h?.close();
+  });
+  return wall;
 }

@@ -62,26 +62,36 @@ export async function startPrometheus(opts: StartOptions = {}): Promise<RunningM
       await rm(file);
     }),
   );
-  const config = join(dir, 'prometheus.yml');
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  const { url, stop } = await spawnPrometheus({ bin: prometheus, dir, data, flags: ['--storage.tsdb.retention.time=60d'], readyMs: 30_000, cleanup });
+  return { url, fleet, series, startMs, endMs, stepMs, stop };
+}
+
+/**
+ * Starts `bin` (prometheus) on the TSDB in `data`, with an empty config written into `dir`, on a free
+ * port, and resolves once it is ready (with its url and process id). If it does not get ready in `readyMs`, it is stopped and the
+ * error carries its stderr. `stop` ends the process, then runs `cleanup`.
+ */
+export async function spawnPrometheus(o: { bin: string; dir: string; data: string; flags: string[]; readyMs: number; cleanup?: () => Promise<void> }): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+  const config = join(o.dir, 'prometheus.yml');
   await writeFile(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(prometheus, [
-    `--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=60d', '--log.level=warn',
+  const child = spawn(o.bin, [
+    `--config.file=${config}`, `--storage.tsdb.path=${o.data}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...o.flags,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr = collect(child);
   const stop = async () => {
     await stopChild(child);
-    await rm(dir, { recursive: true, force: true });
+    await o.cleanup?.();
   };
   try {
-    await waitFor(`Prometheus ready on ${url}`, async () => (await fetch(`${url}/-/ready`)).ok, 30_000);
+    await waitFor(`Prometheus ready on ${url}`, async () => (await fetch(`${url}/-/ready`)).ok, o.readyMs);
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
   }
-  return { url, fleet, series, startMs, endMs, stepMs, stop };
+  return { url, pid: child.pid, stop };
 }
 
 /** Keeps the last output of a child for error messages. */
