@@ -48,6 +48,7 @@ export function checkTransition(h: History, pre: PipelineState, obs: Observation
   }
   for (const b of Object.values(post.builds)) h.builds.set(b.id, { ...b });
   checkLiftThreshold(h, post);
+  checkPruneKeepsTargets(h, pre, post);
 }
 
 /** A rollback's hold lifts only for a build newer than every build ever tainted (the threshold never drops). */
@@ -124,17 +125,33 @@ function checkGate(pre: PipelineState, obs: Observation, post: PipelineState, bu
 /** The target is the newest untainted build older than the judged one that baked in that stage. */
 function checkRollbackTarget(h: History, pre: PipelineState, post: PipelineState, badId: string, stage: string, target: string | null): void {
   const k = pre.slots.findIndex((s) => s.stage === stage);
-  const bad = pre.builds[badId];
-  let best: BuildState | undefined;
-  for (const b of h.builds.values()) {
-    if (b.seq >= bad.seq || b.status === 'tainted' || (b.bakedThrough ?? -1) < k) continue;
-    if (!best || b.seq > best.seq) best = b;
-  }
-  // Pruning keeps exact targets for the builds it keeps for themselves (see prune.ts); other builds
-  // may roll back further. A target still in the state is always found.
-  const exact = primaryKept(pre, badId) || (best !== undefined && pre.builds[best.id] !== undefined);
+  const best = expectedTarget(h, pre.builds[badId].seq, k);
+  // A target still in the state is always found; `checkPruneKeepsTargets` sees that pruning keeps it
+  // for the builds it keeps for themselves. Others (a late build, a target's target) may roll back further.
+  const exact = best === undefined || pre.builds[best.id] !== undefined;
   if ((best?.id ?? null) !== target && exact) fail('rollback target is the newest good older build', { badId, stage, target, expected: best?.id });
   if (target && post.builds[target]?.status === 'tainted') fail('rollback target is untainted', { target });
+}
+
+/** The newest untainted build ever seen older than `seq` that baked through stage `k`. */
+function expectedTarget(h: History, seq: number, k: number): BuildState | undefined {
+  let best: BuildState | undefined;
+  for (const b of h.builds.values()) {
+    if (b.seq >= seq || b.status === 'tainted' || (b.bakedThrough ?? -1) < k) continue;
+    if (!best || b.seq > best.seq) best = b;
+  }
+  return best;
+}
+
+/** Pruning never drops the rollback target (on any stage) of a build it keeps for itself. */
+function checkPruneKeepsTargets(h: History, pre: PipelineState, post: PipelineState): void {
+  for (const b of Object.values(post.builds)) {
+    if (b.status === 'tainted' || !primaryKept(post, b.id)) continue;
+    for (let k = 0; k < post.slots.length; k++) {
+      const t = expectedTarget(h, b.seq, k);
+      if (t && pre.builds[t.id] && !post.builds[t.id]) fail('pruning keeps the rollback target of every kept build', { build: b.id, stage: k, target: t.id });
+    }
+  }
 }
 
 /**
