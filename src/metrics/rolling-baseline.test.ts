@@ -85,7 +85,6 @@ test('rolling baselines equal the statistics of a full fetch, and so do the verd
             assert.equal(got.count, want.count, `count at ${now}`);
             assert.ok(close(got.mean, want.mean), `mean ${got.mean} vs ${want.mean}`);
             assert.ok(close(got.std, want.std), `std ${got.std} vs ${want.std}`);
-            assert.ok(s.timestamps[0] >= now - W, 'only the judged window is handed out');
             const a = judgeSeries(check, ref, now, undefined);
             const b = judgeSeries(check, s, now, undefined, { baseline: got });
             assert.equal(b.anomaly.kind, a.anomaly.kind, `verdict at ${now}: ${b.anomaly.reason} vs ${a.anomaly.reason}`);

@@ -50,7 +50,7 @@ export interface JudgedRequest extends BaselineShape {
   offsetMs?: number;
 }
 
-/** The judged window's samples and each series' baseline statistics (keyed by the series' `labels` object). */
+/** The window's samples and each series' baseline statistics (keyed by the series' `labels` object). */
 export interface JudgedWindow {
   series: Series[];
   baselines: Map<Labels, BaselineStats>;
@@ -116,19 +116,20 @@ export class WindowCache {
   }
 
   /**
-   * For a z-score check: only the judged window's samples, plus each series' baseline statistics
-   * kept incrementally from the held samples (RollingBaseline), so judging reads the judged window
-   * alone. The cache holds (and fills) baseline + window as `get` would. `fresh`: refill from the
-   * backend first (as `fetchThrough`).
+   * For a z-score check: the window (baseline + judged window, as `get` returns it) plus each
+   * series' baseline statistics kept incrementally from the held samples (RollingBaseline), so the
+   * detector reads only the judged window's samples. Why the whole span is still handed out: a
+   * series that reported in the baseline but not since must stay visible (no data, went dark).
+   * `fresh`: refill from the backend first (as `fetchThrough`).
    */
   async getJudged(req: JudgedRequest, fresh = false): Promise<JudgedWindow> {
     const win: WindowRequest = { query: req.query, nowMs: req.nowMs, windowMs: req.baselineMs + req.windowMs, offsetMs: req.offsetMs };
     return this.serialized(keyOf(win), async () => {
       const shape = `${req.baselineMs}/${req.windowMs}`;
-      const { entry, grid, end } = await this.update(win, fresh, shape, { baselineMs: req.baselineMs, windowMs: req.windowMs });
+      const { entry, grid, start, end } = await this.update(win, fresh, shape, { baselineMs: req.baselineMs, windowMs: req.windowMs });
       const rolling = entry.rolling.get(shape)!;
       const baselines = new Map<Labels, BaselineStats>();
-      const series = grid.view(rolling.range(req.nowMs - (req.offsetMs ?? 0))[1] + this.step, end, (row, s) => baselines.set(s.labels, rolling.stats(row)));
+      const series = grid.view(start, end, (row, s) => baselines.set(s.labels, rolling.stats(row)));
       return { series, baselines };
     });
   }

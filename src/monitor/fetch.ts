@@ -16,7 +16,7 @@ export interface WindowFetcher {
   get(req: WindowRequest): Promise<Series[]>;
   /** The window as the backend answers it now, not from memory (WindowCache); absent: `get` always asks the backend. */
   fetchThrough?(req: WindowRequest): Promise<Series[]>;
-  /** A z-score check's judged window with baseline statistics kept from held samples (WindowCache); absent: the full span is fetched. */
+  /** A z-score check's window with baseline statistics kept from held samples (WindowCache). */
   getJudged?(req: JudgedRequest, fresh?: boolean): Promise<JudgedWindow>;
 }
 
@@ -50,7 +50,7 @@ export interface CheckData {
   /**
    * Raw mode through the window cache, for checks that read their baseline only as statistics
    * (`canPushDown`): each series' baseline kept by the cache from its held samples, keyed by the
-   * `labels` object of the series in `current` (which then covers only the judged window).
+   * `labels` object of the series in `current`. The detector then reads only the judged window.
    */
   localBaselines?: Map<Labels, BaselineStats>;
 }
@@ -126,7 +126,7 @@ export async function fetchCheck(fetcher: WindowFetcher, check: CheckConfig, now
     // anomaly that repeats at the same time a day or a week earlier is the season, judge.ts).
     if (!opts.seasonal && check.dynamic !== 'seasonal') {
       if (!pushdown && fetcher.getJudged && canPushDown(check)) {
-        // Raw, but judged like push-down: the cache keeps the baseline statistics, the detector reads only the judged window.
+        // Raw, but judged like push-down: the cache keeps the baseline statistics, the detector reads only the judged window's samples.
         const req = { query: check.query, nowMs: now, baselineMs: check.detector.baseline * 1000, windowMs: check.detector.window * 1000 };
         const judged = await fetcher.getJudged(req, opts.fresh === true);
         return { ok: true, data: { current: judged.series, localBaselines: judged.baselines } };

@@ -110,7 +110,7 @@ test('a z-score check is judged from pushed-down baselines while its raw window 
   const later = (await fetchChecksForTick(ctx, [zscore], clock.now(), { stepMs: 15_000, waitMs: 30_000 })).get('errors')!;
   assert.ok(later.ok && !later.data.baselines && later.data.localBaselines, 'raw, from the cache');
   const s0 = later.data.current[0];
-  assert.ok(s0.timestamps.length <= 21, 'the judged window is handed out');
+  assert.ok(s0.timestamps.length > 700, 'the raw 3 h window from the cache');
   assert.ok(later.data.localBaselines.get(s0.labels)!.count > 700, 'with the 3 h baseline kept by the cache');
   assert.ok([...ctx.cache!.held().values()][0].samples > 700 * later.data.current.length, 'the cache holds the 3 h window');
 });
