@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { checkSchema } from '../config/schema.js';
 import type { Series } from '../metrics/source.js';
 import { judgeSeries } from './judge.js';
@@ -37,4 +38,23 @@ test('seasonal repeat: the same rise at the same time yesterday, after the deplo
   const j = judgeSeries(check, today, NOW, { dayAgo }, { judgeFrom: DEPLOY, seasonalReplay: true });
   assert.equal(j.anomaly.kind, 'breach', j.anomaly.reason);
   assert.equal(j.seasonalRepeat, true);
+});
+
+test('recentSamples counts the finite samples with now - window < t <= now, at epoch magnitudes too', () => {
+  const zscore = checkSchema.parse({ name: 'c', query: 'q', detector: { type: 'zscore', window: 60, baseline: 300 } });
+  fc.assert(
+    fc.property(
+      fc.constantFrom(0, 1_767_614_400_000),
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.oneof(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), fc.constant(NaN), fc.constant(Infinity))), { maxLength: 60 }),
+      fc.integer({ min: 0, max: 40 }),
+      (base, points, nowSlot) => {
+        const ts = [...new Set(points.map(([k]) => base + k * 15_000))].sort((a, b) => a - b);
+        const vs = ts.map((_, i) => points[i % Math.max(1, points.length)]?.[1] ?? 1);
+        const now = base + nowSlot * 15_000;
+        let want = 0;
+        for (let i = 0; i < ts.length; i++) if (ts[i] > now - 60_000 && ts[i] <= now && Number.isFinite(vs[i])) want++;
+        assert.equal(judgeSeries(zscore, { labels: {}, timestamps: ts, values: vs }, now, undefined).recentSamples, want);
+      },
+    ),
+  );
 });

@@ -53,10 +53,24 @@ export function maskRange(s: Samples, from: number, to: number): Samples {
   return { timestamps: s.timestamps, values };
 }
 
+/** Finite samples with from < t <= to. Why the binary search: the window is 20 of a series' 741 samples. */
 function countFinite(s: Samples, from: number, to: number): number {
+  const ts = s.timestamps;
   let n = 0;
-  for (let i = 0; i < s.timestamps.length; i++) if (s.timestamps[i] > from && s.timestamps[i] <= to && Number.isFinite(s.values[i])) n++;
+  for (let i = firstAfter(ts, from); i < ts.length && ts[i] <= to; i++) if (Number.isFinite(s.values[i])) n++;
   return n;
+}
+
+/** First index whose timestamp is > t (timestamps ascending, as the Samples contract says). */
+function firstAfter(ts: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Builds the detector input for one series (the contract in src/detect/check.ts). */
