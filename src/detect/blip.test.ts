@@ -54,3 +54,10 @@ test('blip: one event held by rate[1m] for a minute is a blip, a level held for 
   assert.equal(judge(sparse((i) => (i >= 733 && i < 737 ? 1 / 60 : 0))).kind, 'pass');
   assert.equal(judge(sparse((i) => (i >= 728 ? 1 / 60 : 0))).kind, 'breach');
 });
+
+test('blip: a one-scrape jump 20x the quiet series\' usual bumps breaches (a bad deploy on an error counter)', () => {
+  // The winsorised baseline must learn the earlier bumps: against a mean and deviation of rounding
+  // noise every bump scores the z cap, and the 20x jump looks no different from the 1x ones.
+  const v = judge(sparse((i) => (i === 737 ? 20 / 60 : 0)));
+  assert.equal(v.kind, 'breach', v.reason);
+});

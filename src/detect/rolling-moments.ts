@@ -1,4 +1,9 @@
-/** A fixed-capacity ring buffer with running sum and sum of squares (O(1) per push). */
+/**
+ * A fixed-capacity ring buffer with running sum and sum of squares (O(1) per push). The sums are
+ * re-computed exactly from the buffer when they cancel: running sums over zeros and a few bumps
+ * leave a mean like -3.6e-20 once the bumps have left, and a relative sigma floor of that noise
+ * makes every later point look like a huge deviation (and clips it out of the baseline).
+ */
 export class RollingMoments {
   private readonly buf: Float64Array;
   private head = 0;
@@ -13,15 +18,20 @@ export class RollingMoments {
     // Why a shift: running sums of squares of large levels (bytes/s) lose precision otherwise.
     if (Number.isNaN(this.shift)) this.shift = x;
     const d = x - this.shift;
+    const before = this.sumSq;
     if (this.count === this.buf.length) {
-      const old = this.buf[this.head];
+      const old = this.buf[this.head] - this.shift;
       this.sum -= old;
       this.sumSq -= old * old;
     } else this.count++;
-    this.buf[this.head] = d;
+    this.buf[this.head] = x;
     this.head = (this.head + 1) % this.buf.length;
     this.sum += d;
     this.sumSq += d * d;
+    // Why: the sums have cancelled to rounding (the last bump left a stretch of zeros, or the
+    // window is a constant far from the shift): re-sum about the newest value, which is exact.
+    const q = this.sumSq;
+    if ((this.sum !== 0 || q !== 0) && (q <= 1e-9 * before || q - (this.sum * this.sum) / this.count <= 1e-9 * q)) this.resum(x);
   }
   mean(): number {
     return this.count === 0 ? NaN : this.shift + this.sum / this.count;
@@ -30,6 +40,20 @@ export class RollingMoments {
     if (this.count === 0) return NaN;
     const m = this.sum / this.count;
     return Math.sqrt(Math.max(0, this.sumSq / this.count - m * m));
+  }
+  private resum(shift: number): void {
+    this.shift = shift;
+    let s = 0;
+    let q = 0;
+    const n = this.count;
+    // The filled part of the ring is [0, count) until it is full, then all of it.
+    for (let i = 0; i < n; i++) {
+      const d = this.buf[i] - shift;
+      s += d;
+      q += d * d;
+    }
+    this.sum = s;
+    this.sumSq = q;
   }
 }
 

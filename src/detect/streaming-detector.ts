@@ -93,6 +93,8 @@ export class StreamingDetector {
   private readonly history: Float64Array;
   private seen = 0;
   private record = 0;
+  /** Departures from a flat baseline waiting to enter it (value, step at which they enter). */
+  private readonly held: { x: number; due: number }[] = [];
   private readonly decay: number;
 
   constructor(readonly p: DefaultParams) {
@@ -144,7 +146,7 @@ export class StreamingDetector {
     // Why only once the daily comparison is active: the first day's daily pattern would otherwise
     // set a record that hides anomalies for days.
     if (ready && (this.p.seasonLag <= 0 || this.seen >= this.p.seasonLag + this.p.seasonSlack)) this.updateRecord(short);
-    this.learn(x, mean, sigma);
+    this.learnOrHold(x, mean, sigma);
     this.remember(x);
     return { z, score, alarm, mean, std: sigma, shortZ: short, bar };
   }
@@ -204,6 +206,21 @@ export class StreamingDetector {
     if (!ready) return { short, score: 0, ready };
     const s = Math.max(this.scores.std(), 0.05);
     return { short, score: 1 - upperTail((short - this.scores.mean()) / s), ready };
+  }
+
+  /**
+   * Adds x to the baseline, except a departure from a flat baseline, which waits until it has
+   * left the short window. Why: a zero spread clips nothing, so the first point of a jump from a
+   * flat line would enter whole and make the jump's next point look usual; the short score must
+   * judge each of its points against a baseline without the others.
+   */
+  private learnOrHold(x: number, mean: number, sigma: number): void {
+    const h = this.held;
+    while (h.length > 0 && h[0].due <= this.seen) this.learn(h.shift()!.x, mean, sigma);
+    const lag = this.p.shortWindow - 1;
+    const flat = this.base.count >= this.p.guards.minSamples && sigma === 0 && x !== mean;
+    if (flat && lag > 0) h.push({ x, due: this.seen + lag });
+    else this.learn(x, mean, sigma);
   }
 
   /** Adds x to the baseline, winsorised so one spike does not blow up the spread. */
