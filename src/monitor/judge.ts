@@ -1,6 +1,7 @@
 import type { CheckConfig } from '../config/schema.js';
 import type { CheckInput, CheckResult, Samples } from '../detect/check.js';
 import { evaluateCheck } from '../detect/evaluate-check.js';
+import { upperBound } from '../detect/series-stats.js';
 import type { Labels } from '../domain/events.js';
 import type { Series } from '../metrics/source.js';
 import { DAY_MS, labelsKey, type CheckData } from './fetch.js';
@@ -57,20 +58,8 @@ export function maskRange(s: Samples, from: number, to: number): Samples {
 function countFinite(s: Samples, from: number, to: number): number {
   const ts = s.timestamps;
   let n = 0;
-  for (let i = firstAfter(ts, from); i < ts.length && ts[i] <= to; i++) if (Number.isFinite(s.values[i])) n++;
+  for (let i = upperBound(ts, from); i < ts.length && ts[i] <= to; i++) if (Number.isFinite(s.values[i])) n++;
   return n;
-}
-
-/** First index whose timestamp is > t (timestamps ascending, as the Samples contract says). */
-function firstAfter(ts: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = ts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ts[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Builds the detector input for one series (the contract in src/detect/check.ts). */
