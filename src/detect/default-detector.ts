@@ -126,16 +126,20 @@ export function judgeDefaultWindow(det: DefaultStepper, values: ArrayLike<number
     return { kind: 'inconclusive', rule: 'default', reason: `the default detector needs ${det.samplesToReady()} more samples before the judged window` };
   }
   const minZ = o.minZ ?? 3;
-  const scale = largestMagnitude(values, b0, w1);
+  // Why lazily: both scans read the whole baseline, and a kept state (default-state.ts) judges a
+  // tick in O(new samples); most windows never need them (no point at minZ, no alarm).
+  let scaleMemo = -1;
+  const scale = () => (scaleMemo < 0 ? (scaleMemo = largestMagnitude(values, b0, w1)) : scaleMemo);
   const w = judgeReplay(det, values, w0, w1, minZ, scale);
   if (!w) return { kind: 'inconclusive', rule: 'default', reason: 'no samples in the judged window' };
   const { best, value } = w;
   const threshold = Math.max(minZ, best.bar);
   const numbers = { value, mean: best.mean, std: best.std, z: signedZ(value, best.mean, best.std), score: best.score, threshold };
   const words = plainDeviation(value, best.mean, best.std, w.run * step);
-  const peak = baselineExtreme(values, b0, w0, value, best.mean, o.direction);
+  const noEffect = w.alarmed && negligible(value, best.mean, scale());
+  // The baseline's extreme matters only to an alarm at the minimum effect (breach or blip).
+  const peak = w.alarmed && best.z >= minZ && !noEffect ? baselineExtreme(values, b0, w0, value, best.mean, o.direction) : NaN;
   const blipOnly = !sustained(w.run, step) && !beyond(value, peak, best.mean, o.direction);
-  const noEffect = negligible(value, best.mean, scale);
   if (w.alarmed && best.z >= minZ && !blipOnly && !noEffect) {
     return { kind: 'breach', rule: 'default', reason: `${words} (z=${fmt(numbers.z)}, beyond ${fmt(threshold)})`, ...numbers, unusual: true };
   }
@@ -156,7 +160,7 @@ type Step = ReturnType<StreamingDetector['step']>;
  * were at least `minZ` out (and more than rounding away, see `negligible`) up to it, or up to the
  * window's end when the episode is still going.
  */
-function judgeReplay(det: DefaultStepper, values: ArrayLike<number>, w0: number, w1: number, minZ: number, scale: number) {
+function judgeReplay(det: DefaultStepper, values: ArrayLike<number>, w0: number, w1: number, minZ: number, scale: () => number) {
   let best: Step | undefined;
   let value = NaN;
   let alarmed = false;
@@ -165,7 +169,7 @@ function judgeReplay(det: DefaultStepper, values: ArrayLike<number>, w0: number,
   for (let i = w0; i < w1; i++) {
     const r = det.step(values[i]);
     if (!Number.isFinite(values[i])) continue;
-    run = r.z >= minZ && !negligible(values[i], r.mean, scale) ? run + 1 : 0;
+    run = r.z >= minZ && !negligible(values[i], r.mean, scale()) ? run + 1 : 0;
     // Once an alarm fired, only points from it on describe the episode.
     const fresh = r.alarm && !alarmed;
     alarmed ||= r.alarm;
