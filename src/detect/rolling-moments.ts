@@ -11,6 +11,9 @@ export class RollingMoments {
   private sum = 0;
   private sumSq = 0;
   private shift = NaN;
+  /** How many of the newest pushes were the same value (`last`). */
+  private run = 0;
+  private last = NaN;
   constructor(readonly capacity: number) {
     this.buf = new Float64Array(Math.max(1, capacity));
   }
@@ -28,6 +31,14 @@ export class RollingMoments {
     this.head = (this.head + 1) % this.buf.length;
     this.sum += d;
     this.sumSq += d * d;
+    this.run = x === this.last ? this.run + 1 : 1;
+    this.last = x;
+    // Why: the window holds one value only (a quiet counter's zeros): its mean is that value and
+    // its deviation 0 exactly, whatever rounding the values that left it left in the sums.
+    if (this.run >= this.count) {
+      if (this.shift !== x || this.sum !== 0 || this.sumSq !== 0) [this.shift, this.sum, this.sumSq] = [x, 0, 0];
+      return;
+    }
     // Why: the sums have cancelled to rounding (the last bump left a stretch of zeros, or the
     // window is a constant far from the shift): re-sum about the newest value, which is exact.
     const q = this.sumSq;
