@@ -155,10 +155,22 @@ export async function withSeasonal(fetcher: WindowFetcher, check: CheckConfig, n
   }
 }
 
-/** Canonical text of a label set (sorted), to match series across windows. */
+const keyOfLabels = new WeakMap<Record<string, string>, string>();
+
+/**
+ * Canonical text of a label set (sorted), to match series across windows. Remembered per label
+ * set object: the window cache hands out the same object for a series tick after tick, and at
+ * 10,000 series building the text again each tick cost 10-30 ms of the tick. Label sets are
+ * never changed once read (a changed set would keep its old key).
+ */
 export function labelsKey(labels: Record<string, string>): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
-    .join(',');
+  let key = keyOfLabels.get(labels);
+  if (key === undefined) {
+    key = Object.keys(labels)
+      .sort()
+      .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+      .join(',');
+    keyOfLabels.set(labels, key);
+  }
+  return key;
 }
