@@ -126,33 +126,47 @@ export function judgeDefaultWindow(det: DefaultStepper, values: ArrayLike<number
     return { kind: 'inconclusive', rule: 'default', reason: `the default detector needs ${det.samplesToReady()} more samples before the judged window` };
   }
   const minZ = o.minZ ?? 3;
-  // Why lazily: both scans read the whole baseline, and a kept state (default-state.ts) judges a
-  // tick in O(new samples); most windows never need them (no point at minZ, no alarm).
-  let scaleMemo = -1;
-  const scale = () => (scaleMemo < 0 ? (scaleMemo = largestMagnitude(values, b0, w1)) : scaleMemo);
-  const w = judgeReplay(det, values, w0, w1, minZ, scale);
+  const w = judgeReplay(det, values, b0, w0, w1, minZ);
   if (!w) return { kind: 'inconclusive', rule: 'default', reason: 'no samples in the judged window' };
-  const { best, value } = w;
-  const threshold = Math.max(minZ, best.bar);
-  const numbers = { value, mean: best.mean, std: best.std, z: signedZ(value, best.mean, best.std), score: best.score, threshold };
-  const words = plainDeviation(value, best.mean, best.std, w.run * step);
-  const noEffect = w.alarmed && negligible(value, best.mean, scale());
+  const { value, mean, std, alarmed } = w;
+  const threshold = Math.max(minZ, w.bar);
+  const z = signedZ(value, mean, std);
+  // Why lazily: the scan reads the whole baseline, and a kept state (default-state.ts) judges a
+  // tick in O(new samples); most windows never need it (no point at minZ, no alarm).
+  const noEffect = alarmed && negligible(value, mean, w.scale >= 0 ? w.scale : largestMagnitude(values, b0, w1));
   // The baseline's extreme matters only to an alarm at the minimum effect (breach or blip).
-  const peak = w.alarmed && best.z >= minZ && !noEffect ? baselineExtreme(values, b0, w0, value, best.mean, o.direction) : NaN;
-  const blipOnly = !sustained(w.run, step) && !beyond(value, peak, best.mean, o.direction);
-  if (w.alarmed && best.z >= minZ && !blipOnly && !noEffect) {
-    return { kind: 'breach', rule: 'default', reason: `${words} (z=${fmt(numbers.z)}, beyond ${fmt(threshold)})`, ...numbers, unusual: true };
+  const peak = alarmed && w.z >= minZ && !noEffect ? baselineExtreme(values, b0, w0, value, mean, o.direction) : NaN;
+  const blipOnly = !sustained(w.run, step) && !beyond(value, peak, mean, o.direction);
+  if (alarmed && w.z >= minZ && !blipOnly && !noEffect) {
+    const reason = `${plainDeviation(value, mean, std, w.run * step)} (z=${fmt(z)}, beyond ${fmt(threshold)})`;
+    return { kind: 'breach', rule: 'default', reason, value, mean, std, z, score: w.score, threshold, unusual: true };
   }
-  const why = !w.alarmed
+  const why = !alarmed
     ? 'within the usual range'
-    : best.z < minZ || noEffect
+    : w.z < minZ || noEffect
       ? `unusual for this series but below the minimum effect of z ${fmt(minZ)}`
       : `a blip of ${w.run * step} s no larger than the baseline's own (${fmt(peak)})`;
-  const reason = `${why}: at most ${plainEffect(value, best.mean)} (z=${fmt(numbers.z)}); usual ${fmt(best.mean)} +- ${fmt(best.std)}`;
-  return w.alarmed ? { kind: 'pass', rule: 'default', reason, ...numbers, unusual: true } : { kind: 'pass', rule: 'default', reason, ...numbers };
+  const reason = `${why}: at most ${plainEffect(value, mean)} (z=${fmt(z)}); usual ${fmt(mean)} +- ${fmt(std)}`;
+  return alarmed
+    ? { kind: 'pass', rule: 'default', reason, value, mean, std, z, score: w.score, threshold, unusual: true }
+    : { kind: 'pass', rule: 'default', reason, value, mean, std, z, score: w.score, threshold };
 }
 
-type Step = ReturnType<StreamingDetector['step']>;
+/** What `judgeReplay` found in the judged window. */
+interface WindowFindings {
+  /** The strongest point's value and its step's directed z, baseline, score and record bar. */
+  value: number;
+  z: number;
+  mean: number;
+  std: number;
+  score: number;
+  bar: number;
+  alarmed: boolean;
+  /** Consecutive samples at least minZ out, up to the strongest point (or the window's end). */
+  run: number;
+  /** `largestMagnitude` of values[b0, w1) when the scan needed it, else -1. */
+  scale: number;
+}
 
 /**
  * Steps the detector through the judged window. Reports the strongest point (largest z) from the
@@ -160,28 +174,46 @@ type Step = ReturnType<StreamingDetector['step']>;
  * were at least `minZ` out (and more than rounding away, see `negligible`) up to it, or up to the
  * window's end when the episode is still going.
  */
-function judgeReplay(det: DefaultStepper, values: ArrayLike<number>, w0: number, w1: number, minZ: number, scale: () => number) {
-  let best: Step | undefined;
+function judgeReplay(det: DefaultStepper, values: ArrayLike<number>, b0: number, w0: number, w1: number, minZ: number): WindowFindings | undefined {
+  let found = false;
   let value = NaN;
+  let z = 0;
+  let mean = 0;
+  let std = 0;
+  let score = 0;
+  let bar = 0;
   let alarmed = false;
   let run = 0;
   let bestRun = 0;
+  let scale = -1;
   for (let i = w0; i < w1; i++) {
+    // The stepper may hand out one result object again and again (default-state.ts): read it now.
     const r = det.step(values[i]);
-    if (!Number.isFinite(values[i])) continue;
-    run = r.z >= minZ && !negligible(values[i], r.mean, scale()) ? run + 1 : 0;
+    const x = values[i];
+    if (!Number.isFinite(x)) continue;
+    let out = r.z >= minZ;
+    if (out) {
+      if (scale < 0) scale = largestMagnitude(values, b0, w1);
+      out = !negligible(x, r.mean, scale);
+    }
+    run = out ? run + 1 : 0;
     // Once an alarm fired, only points from it on describe the episode.
     const fresh = r.alarm && !alarmed;
     alarmed ||= r.alarm;
-    if (!best || fresh || r.z > best.z) {
-      // A copy: a stepper may hand out one result object again and again (default-state.ts).
-      best = { ...r };
-      value = values[i];
+    if (!found || fresh || r.z > z) {
+      found = true;
+      value = x;
+      z = r.z;
+      mean = r.mean;
+      std = r.std;
+      score = r.score;
+      bar = r.bar;
       bestRun = run;
     }
   }
   // An episode still going at the end of the window has lasted `run` samples so far.
-  return best ? { best, value, alarmed, run: Math.max(1, run > 0 && run >= bestRun ? run : bestRun) } : undefined;
+  if (!found) return undefined;
+  return { value, z, mean, std, score, bar, alarmed, run: Math.max(1, run > 0 && run >= bestRun ? run : bestRun), scale };
 }
 
 /** The signed z of a value (the step results carry the directed one). */
