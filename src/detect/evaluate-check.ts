@@ -1,6 +1,6 @@
 import type { CheckInput, CheckResult } from './check.js';
 import type { Verdict } from './verdict.js';
-import { resolveGuards } from './guards.js';
+import { resolveGuards, type Guards } from './guards.js';
 import { upperBound, statsOf, validateSamples } from './series-stats.js';
 import { judgeWindow } from './zscore.js';
 import { thresholdFromMeans, trimmedMean } from './threshold.js';
@@ -30,12 +30,14 @@ export function evaluateCheck(input: CheckInput): CheckResult {
   const baselineMs = d.baseline * 1000;
   const windowMs = d.window * 1000;
   const dynamicMs = input.dynamicWindowSeconds * 1000;
+  const zscore = d.type === 'zscore';
+  // Why first: the default detector reads the samples itself; the pass below would serve no rule.
+  if (!zscore && !wantsThreshold) return { anomaly: defaultAnomaly(input, guards, baselineMs, windowMs) };
   const { samples: s, now } = input;
   const ts = s.timestamps;
   // The same bounds as indexRange: half-open on the left, so baseline and window never share a point.
   const end = upperBound(ts, now - windowMs);
   const windowEnd = upperBound(ts, now);
-  const zscore = d.type === 'zscore';
   const dynamic = wantsThreshold && input.dynamic !== 'off';
   const stats = fusedPass(s.values, {
     // Why: an empty range where a rule does not need it, so the pass reads only what is used.
@@ -48,8 +50,7 @@ export function evaluateCheck(input: CheckInput): CheckResult {
   const base = input.baseline ?? stats.baseline;
   const anomaly: Verdict = zscore
     ? judgeWindow(s.values, end, windowEnd, base.mean, base.std, base.count, { threshold: d.threshold, direction, guards }, 'zscore')
-    : (input.detectorState?.verdict(s, now, { baselineMs, windowMs, direction, guards, minZ: d.threshold }) ??
-      defaultVerdict(s, now, { baselineMs, windowMs, direction, guards, minZ: d.threshold }));
+    : defaultAnomaly(input, guards, baselineMs, windowMs);
   if (!wantsThreshold) return { anomaly };
   // The margin's noise scale: the std over the same history as the level (one more pass, dynamic only).
   const noiseStd = dynamic ? statsOf(s.values, upperBound(ts, now - windowMs - dynamicMs), end).std : undefined;
@@ -66,4 +67,10 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     trimmedMean: trimmedMean(s.values, end, windowEnd, direction),
   });
   return { anomaly, threshold };
+}
+
+/** The default detector's verdict: from the kept state when the caller has one, else by a replay. */
+function defaultAnomaly(input: CheckInput, guards: Guards, baselineMs: number, windowMs: number): Verdict {
+  const o = { baselineMs, windowMs, direction: input.direction, guards, minZ: input.detector.threshold };
+  return input.detectorState?.verdict(input.samples, input.now, o) ?? defaultVerdict(input.samples, input.now, o);
 }

@@ -1,4 +1,4 @@
-import { fmt } from './zscore.js';
+import { fixedText, fmt } from './zscore.js';
 
 /** A duration in plain words: "45 s", "3 minutes", "1.5 hours". */
 export function plainDuration(seconds: number): string {
@@ -16,7 +16,7 @@ export function plainDuration(seconds: number): string {
 export function plainEffect(value: number, mean: number): string {
   if (value > 0 && mean > 0 && Number.isFinite(value / mean)) {
     const r = value / mean;
-    const ratio = r >= 10 ? r.toFixed(0) : r >= 0.1 ? r.toFixed(r < 1 ? 2 : 1) : r.toPrecision(2);
+    const ratio = r >= 10 ? fixedText(r, 0) : r >= 0.1 ? fixedText(r, r < 1 ? 2 : 1) : r.toPrecision(2);
     return `${ratio}x the usual level`;
   }
   const d = value - mean;

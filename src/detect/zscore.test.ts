@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluateCheck } from './evaluate-check.js';
 import type { CheckInput } from './check.js';
-import { fmt } from './zscore.js';
+import { fixedText, fmt } from './zscore.js';
 
 const S = 1000; // 1 s steps; baseline 20 s, window 3 s
 function input(values: number[], over: Partial<CheckInput> = {}, det: Record<string, unknown> = {}): CheckInput {
@@ -104,4 +104,11 @@ test('fmt: 2 decimals exactly as toFixed (ties included), 3 significant digits o
   for (const x of xs) assert.equal(fmt(x), ref(x), String(x));
   assert.equal(fmt(2.5), '2.50');
   assert.equal(fmt(-0.05), '-0.05');
+});
+
+test('fixedText: exactly toFixed for 0, 1 and 2 digits (ties, signs, zeros, large and non-finite values)', () => {
+  const xs = [0, -0, 0.5, 1.5, 2.5, -0.5, 0.05, 0.15, 0.25, 1.05, 1.005, 2.675, 9.95, 9.995, 999.5, 999.95, 999.995, 1000, 1e21, 123456.789, NaN, Infinity, -Infinity, 0.004, -0.004];
+  for (let c = -20_000; c <= 20_000; c += 3) xs.push(c / 10, c / 100, c / 1000, (c + 0.5) / 10, (c + 0.5) / 100, c / 7);
+  for (let i = 0; i < 20_000; i++) xs.push((Math.random() - 0.5) * 2 * 10 ** (Math.random() * 5 - 2));
+  for (const x of xs) for (const d of [0, 1, 2] as const) assert.equal(fixedText(x, d), x.toFixed(d), `${x} to ${d} digits`);
 });

@@ -82,19 +82,25 @@ export function scoreFromZ(dz: number, threshold: number): number {
 /** Short number formatting for reasons: 3 significant digits outside [0.01, 1000), else 2 decimals. */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  return Math.abs(x) >= 1000 || Math.abs(x) < 0.01 ? x.toPrecision(3) : fixed2(x);
+  return Math.abs(x) >= 1000 || Math.abs(x) < 0.01 ? x.toPrecision(3) : fixedText(x, 2);
 }
 
 /**
- * `x.toFixed(2)` for 0.01 <= |x| < 1000, by integer arithmetic. Why: every verdict carries a
- * reason, and `toFixed` was a visible share of evaluating 10,000 series. |x| * 100 is off from
- * the exact product by far less than 1e-6 here, so rounding it agrees with toFixed's exact
- * decimal rounding except next to a tie (a half cent), which is left to toFixed itself.
+ * `x.toFixed(digits)` (0 to 2 digits), by integer arithmetic for |x| < 1000. Why: every verdict
+ * carries a reason, and `toFixed` was a visible share of evaluating 10,000 series. |x| * 10^digits
+ * is off from the exact product by far less than 1e-6 here, so rounding it agrees with toFixed's
+ * exact decimal rounding except next to a tie (half a unit of the last digit), which is left to
+ * toFixed itself, as are larger magnitudes and non-finite values.
  */
-function fixed2(x: number): string {
-  const s = Math.abs(x) * 100;
+export function fixedText(x: number, digits: 0 | 1 | 2): string {
+  const a = Math.abs(x);
+  if (!(a < 1000)) return x.toFixed(digits);
+  const unit = digits === 0 ? 1 : digits === 1 ? 10 : 100;
+  const s = a * unit;
+  if (Math.abs(s - Math.floor(s) - 0.5) < 1e-6) return x.toFixed(digits);
   const r = Math.round(s);
-  if (Math.abs(s - Math.floor(s) - 0.5) < 1e-6) return x.toFixed(2);
-  const cents = r % 100;
-  return `${x < 0 ? '-' : ''}${(r - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
+  const sign = x < 0 ? '-' : '';
+  if (digits === 0) return `${sign}${r}`;
+  const frac = r % unit;
+  return `${sign}${(r - frac) / unit}.${digits === 2 && frac < 10 ? '0' : ''}${frac}`;
 }
