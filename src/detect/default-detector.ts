@@ -2,7 +2,7 @@ import type { Direction, Verdict } from './verdict.js';
 import type { Samples } from './check.js';
 import type { Guards } from './guards.js';
 import { indexRange } from './series-stats.js';
-import { StreamingDetector, SCORE_WARMUP_SAMPLES, type DefaultParams } from './streaming-detector.js';
+import { StreamingDetector, SCORE_WARMUP_SAMPLES, type DefaultParams, type StepResult } from './streaming-detector.js';
 import { DEFAULT_GUARDS } from './guards.js';
 import { fmt } from './zscore.js';
 import { plainDeviation, plainEffect } from './plain-reason.js';
@@ -111,7 +111,12 @@ export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions
  * What `judgeDefaultWindow` needs of a detector: a `StreamingDetector`, or steps recorded from one
  * (default-state.ts). A step's result is read before the next step (it may be reused).
  */
-export type DefaultStepper = Pick<StreamingDetector, 'step' | 'isReady' | 'samplesToReady' | 'resetRefractory'>;
+export interface DefaultStepper extends Pick<StreamingDetector, 'isReady' | 'samplesToReady' | 'resetRefractory'> {
+  step(x: number): WindowStep;
+}
+
+/** What the judged window reads of a step (`StepResult` without the short-term score). */
+export type WindowStep = Omit<StepResult, 'shortZ'>;
 
 /**
  * The default verdict from a detector standing just before the judged window values[w0, w1), the

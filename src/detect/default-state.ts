@@ -2,96 +2,85 @@ import type { Samples } from './check.js';
 import type { Verdict } from './verdict.js';
 import { indexRange } from './series-stats.js';
 import { StreamingDetector, type StepResult } from './streaming-detector.js';
-import { defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions } from './default-detector.js';
+import { defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions, type WindowStep } from './default-detector.js';
 
-/** Numbers held per fed sample, side by side in one array (one sample's record is contiguous in memory). */
+/**
+ * Numbers held per fed sample, side by side in one array: 8 doubles, 64 bytes, so one sample's
+ * record is about one cache line. FLAGS packs the step's alarm (bit 0) and the samples the
+ * detector still needed before it (`samplesToReady()`, 0 exactly when it was ready) above it.
+ */
 const T = 0;
 const X = 1;
 const Z = 2;
 const SCORE = 3;
-const ALARM = 4;
-const MEAN = 5;
-const STD = 6;
-const SHORT = 7;
-const BAR = 8;
-const READY = 9;
-const TO_READY = 10;
-const STRIDE = 11;
+const MEAN = 4;
+const STD = 5;
+const BAR = 6;
+const FLAGS = 7;
+const STRIDE = 8;
 
 /**
  * The samples fed last, oldest first, and what the detector said about each: a ring of records in
- * one Float64Array (grown on demand), so judging a window reads a few contiguous cache lines
- * instead of objects scattered over the heap.
+ * one Float64Array (grown on demand, capacity a power of two), so judging a window reads a few
+ * contiguous cache lines instead of objects scattered over the heap.
  */
 class FedRing {
   private buf = new Float64Array(32 * STRIDE);
-  private cap = 32;
+  private mask = 31;
   private head = 0;
   size = 0;
 
   private at(j: number): number {
-    const i = this.head + j;
-    return (i < this.cap ? i : i - this.cap) * STRIDE;
+    return ((this.head + j) & this.mask) * STRIDE;
   }
   time(j: number): number {
     return this.buf[this.at(j) + T];
   }
-  value(j: number): number {
-    return this.buf[this.at(j) + X];
-  }
   /** Fills `r` with the step of entry `j`. */
-  result(j: number, r: StepResult): StepResult {
+  result(j: number, r: WindowStep): WindowStep {
     const b = this.buf;
     const o = this.at(j);
     r.z = b[o + Z];
     r.score = b[o + SCORE];
-    r.alarm = b[o + ALARM] === 1;
+    r.alarm = (b[o + FLAGS] & 1) === 1;
     r.mean = b[o + MEAN];
     r.std = b[o + STD];
-    r.shortZ = b[o + SHORT];
     r.bar = b[o + BAR];
     return r;
   }
-  ready(j: number): boolean {
-    return this.buf[this.at(j) + READY] === 1;
-  }
+  /** `samplesToReady()` of the detector before entry `j` was fed (0: it was ready). */
   toReady(j: number): number {
-    return this.buf[this.at(j) + TO_READY];
+    return this.buf[this.at(j) + FLAGS] >>> 1;
   }
-  push(t: number, x: number, r: StepResult, readyBefore: boolean, toReadyBefore: number): void {
-    if (this.size === this.cap) this.grow();
+  push(t: number, x: number, r: StepResult, toReadyBefore: number): void {
+    if (this.size === this.mask + 1) this.grow();
     const o = this.at(this.size++);
     const b = this.buf;
     b[o + T] = t;
     b[o + X] = x;
     b[o + Z] = r.z;
     b[o + SCORE] = r.score;
-    b[o + ALARM] = r.alarm ? 1 : 0;
     b[o + MEAN] = r.mean;
     b[o + STD] = r.std;
-    b[o + SHORT] = r.shortZ;
     b[o + BAR] = r.bar;
-    b[o + READY] = readyBefore ? 1 : 0;
-    b[o + TO_READY] = toReadyBefore;
+    b[o + FLAGS] = toReadyBefore * 2 + (r.alarm ? 1 : 0);
   }
   /** True when entries j0.. (to the newest) hold the times and values of ts/values from index i0 on (NaN equals NaN). */
   matches(j0: number, ts: ArrayLike<number>, values: ArrayLike<number>, i0: number): boolean {
     const b = this.buf;
-    let o = this.at(j0);
-    const wrap = this.cap * STRIDE;
+    const m = this.mask;
     for (let j = j0, i = i0; j < this.size; j++, i++) {
+      const o = ((this.head + j) & m) * STRIDE;
       const x = values[i];
       const was = b[o + X];
       if (ts[i] !== b[o + T] || (x !== was && !(x !== x && was !== was))) return false;
-      o += STRIDE;
-      if (o === wrap) o = 0;
     }
     return true;
   }
   /** Keeps only the newest `n`. */
   keepNewest(n: number): void {
     if (this.size <= n) return;
-    this.head = this.at(this.size - n) / STRIDE;
+    this.head = (this.head + this.size - n) & this.mask;
     this.size = n;
   }
   clear(): void {
@@ -99,10 +88,10 @@ class FedRing {
     this.size = 0;
   }
   private grow(): void {
-    const next = new Float64Array(this.cap * 2 * STRIDE);
+    const next = new Float64Array(this.buf.length * 2);
     for (let j = 0; j < this.size; j++) next.set(this.buf.subarray(this.at(j), this.at(j) + STRIDE), j * STRIDE);
     this.buf = next;
-    this.cap *= 2;
+    this.mask = this.mask * 2 + 1;
     this.head = 0;
   }
 }
@@ -121,7 +110,7 @@ class RecordedWindow implements DefaultStepper {
   private readyNow = false;
   private toReadyNow = 0;
   /** The one result object handed out (filled anew by every step). */
-  private readonly out: StepResult = { z: 0, score: 0, alarm: false, mean: 0, std: 0, shortZ: 0, bar: 0 };
+  private readonly out: WindowStep = { z: 0, score: 0, alarm: false, mean: 0, std: 0, bar: 0 };
   constructor(private readonly refractory: number) {}
 
   /** Starts at ring entry `first` (none when `first` is the ring's size: then the detector's state now counts). */
@@ -136,7 +125,7 @@ class RecordedWindow implements DefaultStepper {
     return this;
   }
   isReady(): boolean {
-    return this.empty ? this.readyNow : this.ring.ready(this.first);
+    return this.empty ? this.readyNow : this.ring.toReady(this.first) === 0;
   }
   samplesToReady(): number {
     return this.empty ? this.toReadyNow : this.ring.toReady(this.first);
@@ -144,7 +133,7 @@ class RecordedWindow implements DefaultStepper {
   resetRefractory(): void {
     this.sinceAlarm = Infinity;
   }
-  step(): StepResult {
+  step(): WindowStep {
     const r = this.ring.result(this.next++, this.out);
     this.sinceAlarm++;
     r.alarm &&= this.sinceAlarm > this.refractory;
@@ -246,10 +235,10 @@ export class DefaultDetectorState {
   private feed(s: Samples, from: number, to: number): void {
     const det = this.det!;
     for (let i = from; i < to; i++) {
-      const readyBefore = det.isReady();
-      const toReadyBefore = readyBefore ? 0 : det.samplesToReady();
+      // samplesToReady() is 0 exactly when the detector is ready (FLAGS relies on it).
+      const toReadyBefore = det.isReady() ? 0 : det.samplesToReady();
       const x = s.values[i];
-      this.recent.push(s.timestamps[i], x, det.step(x), readyBefore, toReadyBefore);
+      this.recent.push(s.timestamps[i], x, det.step(x), toReadyBefore);
     }
   }
 }
