@@ -5,31 +5,36 @@ import { StreamingDetector, type StepResult } from './streaming-detector.js';
 import { defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions, type WindowStep } from './default-detector.js';
 
 /**
- * Numbers held per fed sample, side by side in one array: 8 doubles, 64 bytes, so one sample's
- * record is about one cache line. FLAGS packs the step's alarm (bit 0) and the samples the
- * detector still needed before it (`samplesToReady()`, 0 exactly when it was ready) above it.
+ * Numbers held per fed sample, in two records of 4 doubles (32 bytes). The hot one is read for
+ * every held sample on every call (the time and value checked against the caller's, the z and
+ * the flags scanned by the judged window); the cold one only for the few steps a verdict reports.
+ * FLAGS packs the step's alarm (bit 0) and the samples the detector still needed before it
+ * (`samplesToReady()`, 0 exactly when it was ready) above it.
  */
 const T = 0;
 const X = 1;
 const Z = 2;
-const SCORE = 3;
-const MEAN = 4;
-const STD = 5;
-const BAR = 6;
-const FLAGS = 7;
-const STRIDE = 8;
+const FLAGS = 3;
+const SCORE = 0;
+const MEAN = 1;
+const STD = 2;
+const BAR = 3;
+const STRIDE = 4;
 
 /**
  * The samples fed last, oldest first, and what the detector said about each: a ring of records in
- * one Float64Array (grown on demand, capacity a power of two), so judging a window reads a few
- * contiguous cache lines instead of objects scattered over the heap.
+ * one Float64Array (hot records, then cold ones; grown on demand, capacity a power of two), so
+ * judging a window reads a few contiguous cache lines instead of objects scattered over the heap.
  */
 class FedRing {
-  private buf = new Float64Array(32 * STRIDE);
+  private buf = new Float64Array(2 * 32 * STRIDE);
   private mask = 31;
+  /** Where the cold records start in `buf`. */
+  private cold = 32 * STRIDE;
   private head = 0;
   size = 0;
 
+  /** Offset of entry `j`'s hot record (its cold one is `cold` further). */
   private at(j: number): number {
     return ((this.head + j) & this.mask) * STRIDE;
   }
@@ -41,11 +46,12 @@ class FedRing {
     const b = this.buf;
     const o = this.at(j);
     r.z = b[o + Z];
-    r.score = b[o + SCORE];
     r.alarm = (b[o + FLAGS] & 1) === 1;
-    r.mean = b[o + MEAN];
-    r.std = b[o + STD];
-    r.bar = b[o + BAR];
+    const c = o + this.cold;
+    r.score = b[c + SCORE];
+    r.mean = b[c + MEAN];
+    r.std = b[c + STD];
+    r.bar = b[c + BAR];
     return r;
   }
   /** `samplesToReady()` of the detector before entry `j` was fed (0: it was ready). */
@@ -59,11 +65,12 @@ class FedRing {
     b[o + T] = t;
     b[o + X] = x;
     b[o + Z] = r.z;
-    b[o + SCORE] = r.score;
-    b[o + MEAN] = r.mean;
-    b[o + STD] = r.std;
-    b[o + BAR] = r.bar;
     b[o + FLAGS] = toReadyBefore * 2 + (r.alarm ? 1 : 0);
+    const c = o + this.cold;
+    b[c + SCORE] = r.score;
+    b[c + MEAN] = r.mean;
+    b[c + STD] = r.std;
+    b[c + BAR] = r.bar;
   }
   /** True when entries j0.. (to the newest) hold the times and values of ts/values from index i0 on (NaN equals NaN). */
   matches(j0: number, ts: ArrayLike<number>, values: ArrayLike<number>, i0: number): boolean {
@@ -89,8 +96,14 @@ class FedRing {
   }
   private grow(): void {
     const next = new Float64Array(this.buf.length * 2);
-    for (let j = 0; j < this.size; j++) next.set(this.buf.subarray(this.at(j), this.at(j) + STRIDE), j * STRIDE);
+    const cold = this.cold * 2;
+    for (let j = 0; j < this.size; j++) {
+      const o = this.at(j);
+      next.set(this.buf.subarray(o, o + STRIDE), j * STRIDE);
+      next.set(this.buf.subarray(o + this.cold, o + this.cold + STRIDE), cold + j * STRIDE);
+    }
     this.buf = next;
+    this.cold = cold;
     this.mask = this.mask * 2 + 1;
     this.head = 0;
   }
