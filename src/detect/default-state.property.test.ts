@@ -33,24 +33,29 @@ const seriesArb = fc
 
 /** One tick: how many new samples arrived, whether a late scrape changed a recent value, how far into the step `now` lies. */
 const tickArb = fc.record({
-  advance: fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(HELD + 5)),
+  advance: fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(HELD + 125)),
   lateChange: fc.option(fc.integer({ min: 0, max: 3 }), { freq: 6, nil: undefined }),
   jitter: fc.integer({ min: 0, max: STEP - 1 }),
 });
 
+// Why several windows: 5 min (20 samples) is shorter than the refractory period (72), 30 min
+// (120) longer, and more than 32 held steps make the ring of recorded steps grow.
+const windowArb = fc.constantFrom(300_000, 300_000, 720_000, 1_800_000);
+
 test('property: the state kept across ticks gives the verdict of a full replay since its origin', () => {
   fc.assert(
-    fc.property(seriesArb, fc.array(tickArb, { minLength: 1, maxLength: 25 }), fc.constantFrom('up' as const, 'down' as const, 'both' as const), (values0, ticks, direction) => {
+    fc.property(seriesArb, fc.array(tickArb, { minLength: 1, maxLength: 25 }), fc.constantFrom('up' as const, 'down' as const, 'both' as const), windowArb, (values0, ticks, direction, windowMs) => {
       const values = [...values0];
       const timestamps = values.map((_, i) => 1_700_000_000_000 + i * STEP);
-      const o: DefaultVerdictOptions = { baselineMs: 10_800_000, windowMs: 300_000, direction, guards: resolveGuards({}), minZ: 3 };
+      const o: DefaultVerdictOptions = { baselineMs: 10_800_000, windowMs, direction, guards: resolveGuards({}), minZ: 3 };
+      const fetched = (o.baselineMs + windowMs) / STEP + 1;
       const state = new DefaultDetectorState();
       let end = Math.min(values.length, 400);
       let origin = -1;
       let fed = -1;
       for (const t of ticks) {
         end = Math.min(values.length, end + t.advance);
-        const start = Math.max(0, end - HELD);
+        const start = Math.max(0, end - fetched);
         const late = fed - (t.lateChange ?? 0);
         if (t.lateChange !== undefined && late >= start && late >= 0) {
           // A late scrape re-read by the backend changes a value already fed (and still fetched).
