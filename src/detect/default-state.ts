@@ -1,6 +1,6 @@
 import type { Samples } from './check.js';
 import type { Verdict } from './verdict.js';
-import { indexRange } from './series-stats.js';
+import { upperBoundNear } from './series-stats.js';
 import { StreamingDetector, type StepResult } from './streaming-detector.js';
 import { defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions, type WindowStep } from './default-detector.js';
 
@@ -181,16 +181,27 @@ export class DefaultDetectorState {
   restarts = 0;
   /** The time of the last call (the monitor drops states it has not used for a while). */
   lastUsed = NaN;
+  /** Distances of the last call's window and baseline bounds from its newest sample (where to look first). */
+  private fromEnd0 = -1;
+  private fromEnd1 = -1;
+  private fromEndB = -1;
 
   /** The default verdict at `now` over `s` (samples ascending; those after `now` are not fed). */
   verdict(s: Samples, now: number, o: DefaultVerdictOptions): Verdict {
     this.lastUsed = now;
-    const [w0, w1] = indexRange(s, now - o.windowMs, now);
+    const ts = s.timestamps;
+    const n = ts.length;
+    // The bounds of indexRange; tick after tick they keep their distance from the newest sample.
+    const w0 = upperBoundNear(ts, now - o.windowMs, n - this.fromEnd0);
+    const w1 = upperBoundNear(ts, now, n - this.fromEnd1);
+    const b0 = upperBoundNear(ts, now - o.windowMs - o.baselineMs, n - this.fromEndB);
+    this.fromEnd0 = n - w0;
+    this.fromEnd1 = n - w1;
+    this.fromEndB = n - b0;
     this.sync(s, w0, w1, o);
     // Keep what the judged window needs (and at least the last sample fed, where the next call continues).
     this.recent.keepNewest(Math.max(1, w1 - w0));
     // The same guard and baseline span as a replay (`defaultVerdict`): the detector's state is older, the baseline is not.
-    const [b0] = indexRange(s, now - o.windowMs - o.baselineMs, now);
     if (w0 - b0 < o.guards.minSamples) {
       return { kind: 'inconclusive', rule: 'default', reason: `baseline has ${w0 - b0} samples, need ${o.guards.minSamples}` };
     }
@@ -232,7 +243,8 @@ export class DefaultDetectorState {
     if (!this.det || n === 0) return undefined;
     const ts = s.timestamps;
     const last = held.time(n - 1);
-    const k = exactIndex(ts, last, end);
+    // Where the last sample fed should be, at the current spacing (checked, else searched).
+    const k = exactIndex(ts, last, end, end - 1 - Math.round((ts[end - 1] - last) / this.stepMs));
     // Not there (a gap, time went back), or the judged window reaches before the steps still held.
     if (k < 0 || k + 1 - n > w0) return undefined;
     // The samples held from before must still be there, with the same values.
@@ -261,8 +273,12 @@ function stepOf(ts: ArrayLike<number>, end: number): number {
   return sampleStepSeconds(end === ts.length ? ts : Array.prototype.slice.call(ts, 0, end));
 }
 
-/** Index of the sample at exactly time `t` among the first `end`, or -1. */
-function exactIndex(ts: ArrayLike<number>, t: number, end: number): number {
+/**
+ * Index of the sample at exactly time `t` among the first `end`, or -1; `guess` is tried first
+ * (the first sample at `t` when the one before it is earlier).
+ */
+function exactIndex(ts: ArrayLike<number>, t: number, end: number, guess: number): number {
+  if (guess >= 0 && guess < end && ts[guess] === t && (guess === 0 || ts[guess - 1] < t)) return guess;
   let lo = 0;
   let hi = end;
   while (lo < hi) {

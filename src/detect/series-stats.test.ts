@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { indexRange, rangeStats } from './series-stats.js';
+import fc from 'fast-check';
+import { indexRange, rangeStats, upperBound, upperBoundNear } from './series-stats.js';
 import { evaluateCheck } from './evaluate-check.js';
 
 const T0 = Date.UTC(2026, 10, 29, 10); // epoch milliseconds, where 1e-9 is below the float spacing
@@ -21,4 +22,15 @@ test('evaluateCheck judges the sample at `now` and keeps the one at now-window i
   const r = evaluateCheck({ samples: { timestamps, values }, now, direction: 'up', detector: { type: 'zscore', baseline: 600, window: 15, threshold: 3 }, dynamic: 'off', dynamicWindowSeconds: 21_600 });
   assert.equal(r.anomaly.kind, 'breach', r.anomaly.reason);
   assert.equal(r.anomaly.value, 1000);
+});
+
+test('property: upperBoundNear equals upperBound whatever the guess (ascending times, repeats included)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 30 }), fc.integer({ min: -2, max: 45 }), fc.integer({ min: -3, max: 33 }), (xs, t, guess) => {
+      const ts = [...xs].sort((a, b) => a - b);
+      assert.equal(upperBoundNear(ts, t, guess), upperBound(ts, t));
+      assert.equal(upperBoundNear(Float64Array.from(ts), t + 0.5, guess), upperBound(ts, t + 0.5));
+    }),
+    { numRuns: 2000 },
+  );
 });

@@ -32,6 +32,17 @@ export function upperBound(ts: ArrayLike<number>, t: number): number {
   return lo;
 }
 
+/**
+ * `upperBound(ts, t)`, trying `guess` first: when ts[guess - 1] <= t < ts[guess] (either side may
+ * be an end) it is the answer, for ascending timestamps the only one; otherwise a binary search.
+ * Why: a caller that judges the same series tick after tick finds its bounds where they were.
+ */
+export function upperBoundNear(ts: ArrayLike<number>, t: number, guess: number): number {
+  const n = ts.length;
+  if (guess >= 0 && guess <= n && (guess === 0 || ts[guess - 1] <= t) && (guess === n || ts[guess] > t)) return guess;
+  return upperBound(ts, t);
+}
+
 /** Index range [start, end) of the samples with `from < t <= to`. */
 export function indexRange(s: Samples, from: number, to: number): [number, number] {
   // Half-open on the left so that adjacent windows (baseline, judged) never share a point. Why
