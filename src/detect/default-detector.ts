@@ -116,7 +116,7 @@ export interface DefaultStepper extends Pick<StreamingDetector, 'isReady' | 'sam
 }
 
 /** What the judged window reads of a step (`StepResult` without the short-term score). */
-export type WindowStep = Omit<StepResult, 'shortZ'>;
+export type WindowStep = Readonly<Omit<StepResult, 'shortZ'>>;
 
 /**
  * The default verdict from a detector standing just before the judged window values[w0, w1), the

@@ -41,17 +41,14 @@ class FedRing {
   time(j: number): number {
     return this.buf[this.at(j) + T];
   }
-  /** Fills `r` with the step of entry `j`. */
-  result(j: number, r: WindowStep): WindowStep {
+  /** Points `r` at the step of entry `j`. */
+  result(j: number, r: RecordedStep): RecordedStep {
     const b = this.buf;
     const o = this.at(j);
     r.z = b[o + Z];
     r.alarm = (b[o + FLAGS] & 1) === 1;
-    const c = o + this.cold;
-    r.score = b[c + SCORE];
-    r.mean = b[c + MEAN];
-    r.std = b[c + STD];
-    r.bar = b[c + BAR];
+    r.buf = b;
+    r.cold = o + this.cold;
     return r;
   }
   /** `samplesToReady()` of the detector before entry `j` was fed (0: it was ready). */
@@ -110,6 +107,29 @@ class FedRing {
 }
 
 /**
+ * A recorded step as the judged window reads it: z and alarm at hand, the cold record's numbers
+ * read from the ring only when asked (for the few steps a verdict reports).
+ */
+class RecordedStep implements WindowStep {
+  z = 0;
+  alarm = false;
+  buf = new Float64Array(STRIDE);
+  cold = 0;
+  get score(): number {
+    return this.buf[this.cold + SCORE];
+  }
+  get mean(): number {
+    return this.buf[this.cold + MEAN];
+  }
+  get std(): number {
+    return this.buf[this.cold + STD];
+  }
+  get bar(): number {
+    return this.buf[this.cold + BAR];
+  }
+}
+
+/**
  * Hands out the recorded steps of the judged window to `judgeDefaultWindow`, applying the
  * streaming detector's refractory rule from the window's start (as a replay does after
  * `resetRefractory`). One per state, reset for every verdict.
@@ -122,8 +142,8 @@ class RecordedWindow implements DefaultStepper {
   private sinceAlarm = Infinity;
   private readyNow = false;
   private toReadyNow = 0;
-  /** The one result object handed out (filled anew by every step). */
-  private readonly out: WindowStep = { z: 0, score: 0, alarm: false, mean: 0, std: 0, bar: 0 };
+  /** The one result object handed out (pointed anew by every step). */
+  private readonly out = new RecordedStep();
   constructor(private readonly refractory: number) {}
 
   /** Starts at ring entry `first` (none when `first` is the ring's size: then the detector's state now counts). */
