@@ -113,6 +113,12 @@ export function defaultVerdict(s: Samples, now: number, o: DefaultVerdictOptions
  */
 export interface DefaultStepper extends Pick<StreamingDetector, 'isReady' | 'samplesToReady' | 'resetRefractory'> {
   step(x: number): WindowStep;
+  /**
+   * Optional shortcut for steps already recorded: the findings of the judged window values[w0, w1)
+   * when none of its steps alarmed or reached `minZ` (exactly what stepping through it finds), else
+   * undefined (then the window is stepped through). Steps nothing.
+   */
+  quietWindow?(values: ArrayLike<number>, w0: number, minZ: number): WindowFindings | undefined;
 }
 
 /** What the judged window reads of a step (`StepResult` without the short-term score). */
@@ -131,7 +137,7 @@ export function judgeDefaultWindow(det: DefaultStepper, values: ArrayLike<number
     return { kind: 'inconclusive', rule: 'default', reason: `the default detector needs ${det.samplesToReady()} more samples before the judged window` };
   }
   const minZ = o.minZ ?? 3;
-  const w = judgeReplay(det, values, b0, w0, w1, minZ);
+  const w = det.quietWindow?.(values, w0, minZ) ?? judgeReplay(det, values, b0, w0, w1, minZ);
   if (!w) return { kind: 'inconclusive', rule: 'default', reason: 'no samples in the judged window' };
   const { value, mean, std, alarmed } = w;
   const threshold = Math.max(minZ, w.bar);
@@ -158,7 +164,7 @@ export function judgeDefaultWindow(det: DefaultStepper, values: ArrayLike<number
 }
 
 /** What `judgeReplay` found in the judged window. */
-interface WindowFindings {
+export interface WindowFindings {
   /** The strongest point's value and its step's directed z, baseline, score and record bar. */
   value: number;
   z: number;

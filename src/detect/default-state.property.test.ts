@@ -42,6 +42,9 @@ const tickArb = fc.record({
 // (120) longer, and more than 32 held steps make the ring of recorded steps grow.
 const windowArb = fc.constantFrom(300_000, 300_000, 720_000, 1_800_000);
 
+// The state judges a quiet window (no step alarmed or reached minZ) by a shortcut over its recorded
+// steps (`quietFindings`), about half of the verdicts here; the replay always steps through the
+// window, so this also compares the shortcut with the slow path.
 test('property: the state kept across ticks gives the verdict of a full replay since its origin', () => {
   fc.assert(
     fc.property(seriesArb, fc.array(tickArb, { minLength: 1, maxLength: 25 }), fc.constantFrom('up' as const, 'down' as const, 'both' as const), windowArb, (values0, ticks, direction, windowMs) => {

@@ -2,7 +2,7 @@ import type { Samples } from './check.js';
 import type { Verdict } from './verdict.js';
 import { upperBoundNear } from './series-stats.js';
 import { StreamingDetector, type StepResult } from './streaming-detector.js';
-import { defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions, type WindowStep } from './default-detector.js';
+import { defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions, type WindowFindings, type WindowStep } from './default-detector.js';
 
 /**
  * Numbers held per fed sample, in two records of 4 doubles (32 bytes). The hot one is read for
@@ -50,6 +50,34 @@ class FedRing {
     r.buf = b;
     r.cold = o + this.cold;
     return r;
+  }
+  /**
+   * `judgeReplay`'s findings over entries j0.. (to the newest), the steps of values[w0..], when
+   * none of them alarmed or reached `minZ`: then no episode runs (run 1, no scale needed) and the
+   * strongest point is the first with the largest z among finite values. Undefined otherwise.
+   * Why: most windows are quiet, and this reads the hot records only (and one cold one).
+   */
+  quietFindings(j0: number, values: ArrayLike<number>, w0: number, minZ: number): WindowFindings | undefined {
+    const b = this.buf;
+    const m = this.mask;
+    let best = -1;
+    let bestAt = 0;
+    let z = 0;
+    for (let j = j0, i = w0; j < this.size; j++, i++) {
+      const o = ((this.head + j) & m) * STRIDE;
+      const zj = b[o + Z];
+      if (zj >= minZ || (b[o + FLAGS] & 1) === 1) return undefined;
+      // The record's value equals values[i] (checked on entry); a gap is skipped, as judgeReplay does.
+      if (!Number.isFinite(b[o + X])) continue;
+      if (best < 0 || zj > z) {
+        best = o;
+        bestAt = i;
+        z = zj;
+      }
+    }
+    if (best < 0) return undefined;
+    const c = best + this.cold;
+    return { value: values[bestAt], z, mean: b[c + MEAN], std: b[c + STD], score: b[c + SCORE], bar: b[c + BAR], alarmed: false, run: 1, scale: -1 };
   }
   /** `samplesToReady()` of the detector before entry `j` was fed (0: it was ready). */
   toReady(j: number): number {
@@ -165,6 +193,9 @@ class RecordedWindow implements DefaultStepper {
   }
   resetRefractory(): void {
     this.sinceAlarm = Infinity;
+  }
+  quietWindow(values: ArrayLike<number>, w0: number, minZ: number): WindowFindings | undefined {
+    return this.empty ? undefined : this.ring.quietFindings(this.first, values, w0, minZ);
   }
   step(): WindowStep {
     const r = this.ring.result(this.next++, this.out);
