@@ -1,8 +1,8 @@
 import type { Samples } from './check.js';
 import type { Verdict } from './verdict.js';
 import { upperBoundNear } from './series-stats.js';
-import { StreamingDetector, type StepResult } from './streaming-detector.js';
-import { defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions, type WindowFindings, type WindowStep } from './default-detector.js';
+import { StreamingDetector, type DefaultParams, type StepResult } from './streaming-detector.js';
+import { DEFAULT_SHAPE, defaultParams, judgeDefaultWindow, sampleStepSeconds, type DefaultStepper, type DefaultVerdictOptions, type WindowFindings, type WindowStep } from './default-detector.js';
 
 /**
  * Numbers held per fed sample, in two records of 4 doubles (32 bytes). The hot one is read for
@@ -270,9 +270,9 @@ export class DefaultDetectorState {
       if (this.det) this.restarts++;
       this.stepSeconds = stepOf(ts, end);
       this.stepMs = this.stepSeconds * 1000;
-      const p = defaultParams(this.stepSeconds, o.direction, o.guards);
-      this.view = new RecordedWindow(p.refractory);
-      this.det = new StreamingDetector({ ...p, refractory: 0 });
+      const p = paramsWithoutRefractory(this.stepSeconds, o);
+      this.view = new RecordedWindow(DEFAULT_SHAPE.refractorySamples);
+      this.det = new StreamingDetector(p);
       this.recent.clear();
       this.origin = end > 0 ? ts[0] : NaN;
       // Only the steps of the judged window are held (at least the last one, where the next call continues).
@@ -317,6 +317,27 @@ export class DefaultDetectorState {
       this.recent.push(s.timestamps[i], x, det.step(x), toReadyBefore);
     }
   }
+}
+
+/** The detector's parameters without its refractory period, one object per configuration (see below). */
+const shared: Array<{ stepSeconds: number; p: DefaultParams }> = [];
+
+/**
+ * `defaultParams` with `refractory: 0` (the judged window applies the refractory itself), shared by
+ * every state with the same spacing, direction and guards (compared with Object.is). Why shared: a
+ * tick reads the parameters of 10,000 detectors, and one object stays in cache where 10,000 copies
+ * do not. Configurations are few (checks' guards and directions, sample spacings).
+ */
+function paramsWithoutRefractory(stepSeconds: number, o: DefaultVerdictOptions): DefaultParams {
+  const g = o.guards;
+  for (const e of shared) {
+    const h = e.p.guards;
+    if (Object.is(e.stepSeconds, stepSeconds) && e.p.direction === o.direction && Object.is(h.minSamples, g.minSamples) &&
+      Object.is(h.minStd, g.minStd) && Object.is(h.minRelativeStd, g.minRelativeStd) && Object.is(h.minVolume, g.minVolume)) return e.p;
+  }
+  const p = Object.freeze({ ...defaultParams(stepSeconds, o.direction, Object.freeze({ ...g })), refractory: 0 });
+  shared.push({ stepSeconds, p });
+  return p;
 }
 
 /** The sample spacing a replay of samples [0, end) would use. */
