@@ -160,7 +160,7 @@ class RecordedStep implements WindowStep {
 /**
  * Hands out the recorded steps of the judged window to `judgeDefaultWindow`, applying the
  * streaming detector's refractory rule from the window's start (as a replay does after
- * `resetRefractory`). One per state, reset for every verdict.
+ * `resetRefractory`). Reset for every verdict.
  */
 class RecordedWindow implements DefaultStepper {
   private ring!: FedRing;
@@ -207,6 +207,12 @@ class RecordedWindow implements DefaultStepper {
 }
 
 /**
+ * The one window every state judges through (reset for each verdict, used before `verdict`
+ * returns). Why one: 10,000 states each with their own would each be a cache miss per tick.
+ */
+const judgedWindow = new RecordedWindow(DEFAULT_SHAPE.refractorySamples);
+
+/**
  * The default detector of one series kept across ticks: each call feeds only the samples newer
  * than the last one fed (O(new samples)) instead of replaying the whole fetched baseline. The
  * verdict equals `defaultVerdict` with the detector replayed over every sample since `origin`
@@ -225,7 +231,6 @@ export class DefaultDetectorState {
   private stepMs = NaN;
   private stepSeconds = 15;
   private readonly recent = new FedRing();
-  private view = new RecordedWindow(0);
   /** Time of the first sample of the current run (a replay from here gives the same verdicts). */
   origin = NaN;
   /** How many times the state started over (not counting the first time). */
@@ -258,7 +263,7 @@ export class DefaultDetectorState {
     }
     const det = this.det!;
     const ready = det.isReady();
-    const view = this.view.reset(this.recent, this.recent.size - (w1 - w0), ready, ready ? 0 : det.samplesToReady());
+    const view = judgedWindow.reset(this.recent, this.recent.size - (w1 - w0), ready, ready ? 0 : det.samplesToReady());
     return judgeDefaultWindow(view, s.values, b0, w0, w1, this.stepSeconds, o);
   }
 
@@ -271,7 +276,6 @@ export class DefaultDetectorState {
       this.stepSeconds = stepOf(ts, end);
       this.stepMs = this.stepSeconds * 1000;
       const p = paramsWithoutRefractory(this.stepSeconds, o);
-      this.view = new RecordedWindow(DEFAULT_SHAPE.refractorySamples);
       this.det = new StreamingDetector(p);
       this.recent.clear();
       this.origin = end > 0 ? ts[0] : NaN;
