@@ -28,7 +28,7 @@ export class RollingMoments {
       this.sumSq -= old * old;
     } else this.count++;
     this.buf[this.head] = x;
-    this.head = (this.head + 1) % this.buf.length;
+    this.head = this.head + 1 === this.buf.length ? 0 : this.head + 1;
     this.sum += d;
     this.sumSq += d * d;
     this.run = x === this.last ? this.run + 1 : 1;

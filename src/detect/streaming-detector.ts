@@ -198,7 +198,7 @@ export class StreamingDetector {
       this.scores.push(rz[h]);
     } else this.recentCount++;
     rz[h] = z;
-    this.recentHead = (h + 1) % rz.length;
+    this.recentHead = h + 1 === rz.length ? 0 : h + 1;
     this.recentSum += z;
     const short = this.recentSum / this.recentCount;
     // Why: a tail probability over a handful of scores is noise; wait for a quarter of the history.
