@@ -48,7 +48,7 @@ const load0 = loadavg();
 // spike's time of day is fixed now from an estimate, and lies in the history at the same minute.
 const warmupMs = 60_000;
 const plan = schedule({ seed, builds: buildCount, minutes, warmupMs, pipelineMs });
-const setupEstimateMs = (20 + 5 * days) * 1000;
+const setupEstimateMs = (20 + 12 * days) * 1000;
 const spikeMinute = Math.floor(((Date.now() + setupEstimateMs + plan.spikeAtMs) % 86_400_000) / MIN);
 const dailySpike = spike(spikeMinute);
 const endOfHistory = Math.floor(Date.now() / MIN) * MIN;

@@ -44,8 +44,8 @@ export function benchConfig(o: { port: number; token: string; store: string; pro
     },
     deployer: { type: 'webhook', url: o.deployUrl, timeout: 30, retries: 2, backoff: 1 },
     metrics: { type: 'prometheus', url: o.prometheus, timeout: 5, retries: 1 },
-    // Events close and their holds lift after 2 quiet minutes (15 in production; the bakes are scaled down too).
-    monitor: { tick: 5, groupingWindow: 120, quietPeriod: 120 },
+    // Events close and their holds lift after 90 quiet seconds (15 minutes in production; the bakes are scaled down too).
+    monitor: { tick: 5, groupingWindow: 90, quietPeriod: 90 },
     checks: [
       {
         name: 'error_ratio',

@@ -99,6 +99,8 @@ export function liveReport(r: RunRecord) {
       deployed: goodDeployed.length,
       completed: good.filter((b) => r.states[b.id]?.status === 'completed').length,
       rolledBack: goodRolledBack.map((b) => b.id),
+      // Never deployed, but tainted because they contain a rolled-back build's commits (a good build rolled back takes its successors with it).
+      taintedUndeployed: good.filter((b) => deploys(b.id).length === 0 && r.states[b.id]?.status === 'tainted').map((b) => b.id),
       stoppedByMistake: [...r.stoppedByMistake],
       heldByRedEvent: goodHeldByRed.map((b) => b.id),
       blueHolds: goodBlue.map((b) => b.id),

@@ -72,7 +72,7 @@ export function schedule(o: ScheduleOptions): Schedule {
       to: falling ? 0.6 + 0.15 * rand() : 1.3 + 0.2 * rand(),
       ...(rand() < 0.5 ? { tier: 'production' } : {}),
     },
-    incident: { afterStep: 3 + Math.floor(rand() * 8), delayMs: Math.round((20 + 30 * rand()) * 1000), durationMs: Math.round((2 + 2 * rand()) * MIN), errors: 3 + 2 * rand(), latency: 1.8 + 0.7 * rand() },
+    incident: { afterStep: 3 + Math.floor(rand() * 8), delayMs: Math.round((20 + 30 * rand()) * 1000), durationMs: Math.round((1 + rand()) * MIN), errors: 3 + 2 * rand(), latency: 1.8 + 0.7 * rand() },
     revertDelayMs: () => Math.round((30 + 60 * rand()) * 1000),
     restartDip: 0.1 + 0.2 * rand(),
   };
