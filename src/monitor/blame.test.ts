@@ -62,6 +62,20 @@ test('restart: a dip in the first minute after the deploy is not judged; a dip t
   assert.equal(notTheDeploys(check(), up, breach(100, 10), {}, DEPLOY, DEPLOY + 30_000), undefined);
 });
 
+test('restart: the grace counts from when the last deploy step finished, not from when the deploy began', () => {
+  // The step takes 20 s: processes restart at its end, and the dip lasts a minute from there.
+  const settled = DEPLOY + 20_000;
+  const f = (t: number) => (t >= settled && t < settled + MIN ? 800 : 1000);
+  const now = DEPLOY + 75_000;
+  const why = notTheDeploys(check('down'), around(now, f), breach(1000, 20, -10), {}, DEPLOY, now, settled);
+  assert.match(why ?? '', /first 60 s after the deploy's last step/);
+  // Still deploying (no step finished yet): a dip is a restart in progress.
+  assert.match(notTheDeploys(check('down'), around(now, f), breach(1000, 20, -10), {}, DEPLOY, now, now) ?? '', /restarting/);
+  // After the grace, a dip that stays is judged on the points after it.
+  const stays = around(DEPLOY + 3 * MIN, (t) => (t >= settled ? 700 : 1000));
+  assert.equal(notTheDeploys(check('down'), stays, breach(1000, 20, -15), {}, DEPLOY, DEPLOY + 3 * MIN, settled), undefined);
+});
+
 test('the daily spike: the same rise at this time 1 d and 7 d ago excuses it; only a day ago does not', () => {
   const now = DEPLOY + 3 * MIN;
   const spike = (t: number) => ((t % DAY) > (DEPLOY % DAY) + MIN ? 180 : 100);

@@ -14,7 +14,7 @@ import { DAY_MS } from './fetch.js';
 export const PRE_DEPLOY_MS = 2 * 60_000;
 /** Points needed for a span's average to count as a level (1 minute at 15 s). */
 export const MIN_LEVEL_POINTS = 4;
-/** Processes restart at a deploy step: a dip within this long after the deploy is not judged. */
+/** Processes restart at a deploy step: a dip within this long after the deploy's last step finished is not judged. */
 export const RESTART_GRACE_MS = 60_000;
 /** A reference group with fewer comparable series than this is thin: it cannot tell "everywhere". */
 export const MIN_REFERENCE_SERIES = 3;
@@ -53,14 +53,15 @@ export interface SeasonalPasts {
 /**
  * Why an in-scope anomaly breach is not the deploy's doing, or undefined when it is (or when
  * there is not enough to tell: a breach is never dropped on missing evidence).
- * - a dip in the first `RESTART_GRACE_MS` after the deploy is a restart (counter resets, warm-up);
+ * - a dip while the deploy's steps run, or in the first `RESTART_GRACE_MS` after the last one
+ *   finished (`settledAt`; `now` while still deploying), is a restart (counter resets, warm-up);
  * - the span since the deploy is within `detector.threshold` sigmas of the level just before it:
  *   the symptom was already there (a previous build's lingering symptom, a trend, an incident);
  * - the span's change from that level is what happened at the same time 1 d and 7 d ago (the
  *   daily spike): both periods must show it when both are there, so one bad hour a day ago does not
  *   excuse today.
  */
-export function notTheDeploys(check: CheckConfig, series: Series, v: Verdict, pasts: SeasonalPasts, deployAt: number, now: number): string | undefined {
+export function notTheDeploys(check: CheckConfig, series: Series, v: Verdict, pasts: SeasonalPasts, deployAt: number, now: number, settledAt = deployAt): string | undefined {
   const sigma = v.std;
   if (v.kind !== 'breach' || sigma === undefined || !(sigma > 0)) return undefined;
   const from = Math.max(deployAt, now - check.detector.window * 1000);
@@ -69,10 +70,13 @@ export function notTheDeploys(check: CheckConfig, series: Series, v: Verdict, pa
   const pre = spanMean(series, deployAt - PRE_DEPLOY_MS, deployAt);
   const level = pre.n >= MIN_LEVEL_POINTS ? pre.mean : v.mean;
   if (level === undefined || !Number.isFinite(level)) return undefined;
-  if (post.mean < level && from < deployAt + RESTART_GRACE_MS) {
+  // Why from the last step: processes restart when a step takes effect on the cell (20 s or more
+  // after the deploy began, longer with retries), and the dip lasts about a minute from there.
+  const graceEnd = Math.max(deployAt, settledAt) + RESTART_GRACE_MS;
+  if (post.mean < level && from < graceEnd) {
     // Why only dips: a restart makes rates dip (counter resets, warm-up); an error spike is news at once.
-    const late = spanMean(series, Math.max(from, deployAt + RESTART_GRACE_MS), now);
-    if (late.n === 0) return `a dip in the first ${RESTART_GRACE_MS / 1000} s after the deploy (processes restarting)`;
+    const late = spanMean(series, Math.max(from, graceEnd), now);
+    if (late.n === 0) return `a dip in the first ${RESTART_GRACE_MS / 1000} s after the deploy's last step (processes restarting)`;
     post = late;
   }
   const fmt = (x: number) => x.toPrecision(3);
@@ -164,11 +168,12 @@ export function disownInScope(
   counts: (v: Verdict) => boolean,
   deployAt: number,
   now: number,
+  settledAt = deployAt,
 ): number {
   let n = 0;
   for (const s of inScope) {
     if (!counts(s.j.anomaly)) continue;
-    const why = notTheDeploys(check, s.series, s.j.anomaly, pastsOf(s.key), deployAt, now);
+    const why = notTheDeploys(check, s.series, s.j.anomaly, pastsOf(s.key), deployAt, now, settledAt);
     if (!why) continue;
     s.j = { ...s.j, anomaly: { ...s.j.anomaly, kind: 'pass', reason: `${s.j.anomaly.reason}; not the deploy's: ${why}` } };
     n++;

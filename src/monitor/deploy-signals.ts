@@ -17,6 +17,13 @@ export { REFERENCE_MEAN_Z };
 /** A deploy in progress with the moment it reached its stage. */
 export interface TrackedDeploy extends DeployScope {
   deployAt: number;
+  /** When its last deploy step finished (its bake began); absent while it is still deploying. */
+  settledAt?: number;
+}
+
+/** When the deploy's processes last restarted: its last step's end, `now` while steps still run. */
+function settledAt(deploy: TrackedDeploy, now: number): number {
+  return deploy.settledAt ?? (deploy.phase === 'deploying' ? now : deploy.deployAt);
 }
 
 /** What one tick found for one deploy and one check. */
@@ -249,7 +256,7 @@ export function deployCheckOutcome(
   // Breaches are checked against the same time a day and a week earlier: fetch those windows first.
   if ((shifted || together) && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
   // Blame only what the deploy changed (blame.ts): not what was there before it, the season or a restart.
-  out.notTheDeploy = disownInScope(check, inScope, (k) => judged.seasonalOf(k), (v) => countsAsAnomaly(check, v), deploy.deployAt, now);
+  out.notTheDeploy = disownInScope(check, inScope, (k) => judged.seasonalOf(k), (v) => countsAsAnomaly(check, v), deploy.deployAt, now, settledAt(deploy, now));
   anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
   together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
   const breaching = inScope.some((s) => s.j.anomaly.kind === 'breach' || s.j.threshold?.kind === 'breach');

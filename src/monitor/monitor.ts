@@ -217,7 +217,7 @@ export class Monitor implements ChartProvider {
     });
   }
 
-  /** Deploys in progress with the moment each reached its stage (first seen deploying, else its bake start). */
+  /** Deploys in progress with the moment each reached its stage (first seen deploying, else its bake start) and its last step ended. */
   private track(state: PipelineState, now: number): TrackedDeploy[] {
     const live = new Set<string>();
     const out = deploysInProgress(state).map((d) => {
@@ -228,7 +228,8 @@ export class Monitor implements ChartProvider {
         at = Math.min(d.since, now);
         this.deployAt.set(key, at);
       }
-      return { ...d, deployAt: at };
+      const settled = this.gates.deployFinishedAt(state, d);
+      return { ...d, deployAt: at, ...(settled !== undefined ? { settledAt: settled } : {}) };
     });
     for (const key of this.deployAt.keys()) if (!live.has(key)) this.deployAt.delete(key);
     return out;
