@@ -97,6 +97,36 @@ test('no level and no sigma: never dropped on missing evidence', () => {
   assert.equal(notTheDeploys(check(), s, breach(100, 10), {}, DEPLOY, now), undefined, 'no points before the deploy: judged against the baseline');
 });
 
+/**
+ * `bench:deploys --situations`, seed 47: an outside incident (latency x4.9 everywhere) began 2.5
+ * minutes before a good build reached staging. The staging series (baseline 150.7 +- 19.45 ms,
+ * about 15% noise) from 2 minutes before the deploy to 30 s after it, on the 15 s grid.
+ */
+const INCIDENT = [724.6, 874.2, 725.3, 714.3, 746.0, 900.1, 678.1, 607.3, 767.1, 906.7, 730.4];
+const duringIncident = (extra: (t: number) => number = () => 1) =>
+  around(DEPLOY + 30_000, (t) => (t < DEPLOY - 2 * MIN ? 150 : INCIDENT[Math.round((t - (DEPLOY - 2 * MIN)) / S)] * extra(t)));
+
+test('an outside incident already there before the deploy: noise grows with the level, so the breach is not the deploy\'s', () => {
+  const v = breach(150.7, 19.45, 38.9);
+  // +9% over the level just before the deploy: 3.4 baseline sigmas, but under 1 sigma of the noise at 5x the level.
+  assert.match(notTheDeploys(check(), duringIncident(), v, {}, DEPLOY, DEPLOY + 30_000) ?? '', /already there before the deploy/);
+  // The first tick sees only the sample at the deploy's moment (the judge does not mask it): judged too, already there.
+  assert.match(notTheDeploys(check(), duringIncident(), v, {}, DEPLOY, DEPLOY) ?? '', /already there before the deploy/);
+  // A bad build deployed into the incident (x3 where it runs) is still blamed.
+  const worse = duringIncident((t) => (t >= DEPLOY ? 3 : 1));
+  assert.equal(notTheDeploys(check(), worse, v, {}, DEPLOY, DEPLOY + 30_000), undefined);
+});
+
+test('reference series during an incident already there: its noise at that level is no deviation', () => {
+  // Seed 47's dogfood az3: 619 ms in the 2 minutes before the deploy, 676 since (baseline 136 +- 10.3).
+  const s = around(DEPLOY + 30_000, (t) => (t < DEPLOY - 2 * MIN ? 136 : t < DEPLOY ? 619 : 676));
+  const v: Verdict = { kind: 'pass', rule: 'default', reason: '', mean: 136, std: 10.3 };
+  assert.equal(referenceDeviates(check(), s, v, DEPLOY, DEPLOY, DEPLOY + 30_000), false);
+  // An incident that begins after the deploy still deviates at once.
+  const onset = around(DEPLOY + 30_000, (t) => (t > DEPLOY ? 600 : 136));
+  assert.equal(referenceDeviates(check(), onset, v, DEPLOY, DEPLOY, DEPLOY + 30_000), true);
+});
+
 test('reference series: an incident that began a minute ago deviates though the 5-minute average hides it', () => {
   const now = DEPLOY + 5 * MIN;
   const s = around(now, (t) => (t > now - 75_000 ? 150 : 100));

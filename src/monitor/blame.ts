@@ -39,6 +39,31 @@ export function spanMean(series: Series, from: number, to: number): { mean: numb
   return { mean: n > 0 ? sum / n : NaN, n };
 }
 
+/** The level just before a deploy: the average of the `PRE_DEPLOY_MS` before it, the deploy's own moment excluded. */
+export function levelBefore(series: Series, deployAt: number): { mean: number; n: number } {
+  return spanMean(series, deployAt - PRE_DEPLOY_MS - 1, deployAt - 1);
+}
+
+/**
+ * The average of what a deploy can have changed: from `from` (at most the judged window) to `now`,
+ * and when `from` is the deploy itself, its own moment included (the judge masks only the points
+ * before it, so a breach on the deploy's first sample is judged against the level before it too).
+ */
+export function spanSince(series: Series, deployAt: number, from: number, now: number): { mean: number; n: number } {
+  return spanMean(series, from > deployAt ? from : deployAt - 1, now);
+}
+
+/**
+ * The noise of a series at `level`: its baseline sigma, scaled in proportion when the level stands
+ * above the baseline mean. Why: noise grows with the level (a percentile of requests, a count), so
+ * at 5x its usual latency a series wanders 5x as far; judged in its quiet-time sigma, an outside
+ * incident already there before the deploy looked like a change the deploy made.
+ */
+export function sigmaAt(v: Pick<Verdict, 'mean'> & { std: number }, level: number): number {
+  const mean = Math.abs(v.mean ?? 0);
+  return v.std * (mean > 0 && Number.isFinite(level) ? Math.max(1, Math.abs(level) / mean) : 1);
+}
+
 /** z signed so that "bad" is positive for the check's direction (`both`: the magnitude). */
 export function directedZ(check: CheckConfig, z: number): number {
   return check.direction === 'up' ? z : check.direction === 'down' ? -z : Math.abs(z);
@@ -55,8 +80,9 @@ export interface SeasonalPasts {
  * there is not enough to tell: a breach is never dropped on missing evidence).
  * - a dip while the deploy's steps run, or in the first `RESTART_GRACE_MS` after the last one
  *   finished (`settledAt`; `now` while still deploying), is a restart (counter resets, warm-up);
- * - the span since the deploy is within `detector.threshold` sigmas of the level just before it:
- *   the symptom was already there (a previous build's lingering symptom, a trend, an incident);
+ * - the span since the deploy is within `detector.threshold` sigmas (the noise at that level,
+ *   `sigmaAt`) of the level just before it: the symptom was already there (a previous build's
+ *   lingering symptom, a trend, an incident);
  * - the span's change from that level is what happened at the same time 1 d and 7 d ago (the
  *   daily spike): both periods must show it when both are there, so one bad hour a day ago does not
  *   excuse today.
@@ -65,11 +91,12 @@ export function notTheDeploys(check: CheckConfig, series: Series, v: Verdict, pa
   const sigma = v.std;
   if (v.kind !== 'breach' || sigma === undefined || !(sigma > 0)) return undefined;
   const from = Math.max(deployAt, now - check.detector.window * 1000);
-  let post = spanMean(series, from, now);
+  let post = spanSince(series, deployAt, from, now);
   if (post.n === 0) return undefined;
-  const pre = spanMean(series, deployAt - PRE_DEPLOY_MS, deployAt);
+  const pre = levelBefore(series, deployAt);
   const level = pre.n >= MIN_LEVEL_POINTS ? pre.mean : v.mean;
   if (level === undefined || !Number.isFinite(level)) return undefined;
+  const noise = sigmaAt({ mean: v.mean, std: sigma }, level);
   // Why from the last step: processes restart when a step takes effect on the cell (20 s or more
   // after the deploy began, longer with retries), and the dip lasts about a minute from there.
   const graceEnd = Math.max(deployAt, settledAt) + RESTART_GRACE_MS;
@@ -80,11 +107,11 @@ export function notTheDeploys(check: CheckConfig, series: Series, v: Verdict, pa
     post = late;
   }
   const fmt = (x: number) => x.toPrecision(3);
-  if (pre.n >= MIN_LEVEL_POINTS && directedZ(check, (post.mean - pre.mean) / sigma) < check.detector.threshold) {
-    return `already there before the deploy: average ${fmt(post.mean)} since, ${fmt(pre.mean)} in the ${PRE_DEPLOY_MS / 60_000} min before (sigma ${fmt(sigma)})`;
+  if (pre.n >= MIN_LEVEL_POINTS && directedZ(check, (post.mean - pre.mean) / noise) < check.detector.threshold) {
+    return `already there before the deploy: average ${fmt(post.mean)} since, ${fmt(pre.mean)} in the ${PRE_DEPLOY_MS / 60_000} min before (sigma ${fmt(noise)} at that level)`;
   }
   const expected = seasonalExpectation(check, pasts, level, deployAt, from, now);
-  if (expected !== undefined && directedZ(check, (post.mean - expected) / sigma) < check.detector.threshold) {
+  if (expected !== undefined && directedZ(check, (post.mean - expected) / noise) < check.detector.threshold) {
     return `the same change happened at this time 1 d / 7 d ago: average ${fmt(post.mean)} since the deploy, ${fmt(expected)} expected from then`;
   }
   return undefined;
@@ -113,8 +140,9 @@ function seasonalExpectation(check: CheckConfig, pasts: SeasonalPasts, level: nu
 
 /**
  * Whether a reference series deviates: the average of the span since the deploy (at most the
- * judged window) or of the last minute lies `REFERENCE_MEAN_Z` of its own baseline sigmas from its
- * level just before the deploy (its baseline mean without enough points there), in the check's
+ * judged window) or of the last minute lies `REFERENCE_MEAN_Z` of its own baseline sigmas (scaled to
+ * that level, `sigmaAt`) from its level just before the deploy (its baseline mean without enough
+ * points there), in the check's
  * direction. The same question as for the in-scope series ("did it change since?"), so a trend
  * (traffic falling for the night) is no deviation, and the short span matches an incident that
  * began late in the span (an average over 5 minutes that holds 1.5 minutes of it hides it).
@@ -122,11 +150,12 @@ function seasonalExpectation(check: CheckConfig, pasts: SeasonalPasts, level: nu
  */
 export function referenceDeviates(check: CheckConfig, series: Series, v: Verdict, deployAt: number, from: number, now: number): boolean | undefined {
   if ((v.kind !== 'pass' && v.kind !== 'breach') || v.mean === undefined || !(v.std !== undefined && v.std > 0)) return undefined;
-  const spans = [spanMean(series, from, now), spanMean(series, Math.max(from, now - REFERENCE_SHORT_MS), now)];
+  const spans = [spanSince(series, deployAt, from, now), spanSince(series, deployAt, Math.max(from, now - REFERENCE_SHORT_MS), now)];
   if (spans[0].n === 0) return undefined;
-  const pre = spanMean(series, deployAt - PRE_DEPLOY_MS, deployAt);
+  const pre = levelBefore(series, deployAt);
   const level = pre.n >= MIN_LEVEL_POINTS ? pre.mean : v.mean;
-  return spans.some((m) => m.n > 0 && directedZ(check, (m.mean - level) / v.std!) >= REFERENCE_MEAN_Z);
+  const noise = sigmaAt({ mean: v.mean, std: v.std }, level);
+  return spans.some((m) => m.n > 0 && directedZ(check, (m.mean - level) / noise) >= REFERENCE_MEAN_Z);
 }
 
 /**
