@@ -143,29 +143,26 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 /**
  * The sample value written in `b[start, end)`, exactly as Number() reads it. Why not Number() of
  * a string each time: at 10,000 series a tick reads 60,000 values, and making a string of each
- * was the largest cost left in reading a point. Fast path for the usual `-?digits[.digits]` of at
- * most 15 significant digits: the digits form an integer below 2^53 and the divisor is an exact
- * power of ten, so one division gives the correctly rounded double, the same one Number() gives
- * (Clinger's fast path). Anything else (exponents, NaN, Inf, more digits) goes through Number().
+ * was the largest cost left in reading a point. Fast path for the usual `-?digits[.digits]` whose
+ * digits form an integer of at most 2^53 - 1 (exact in a double; a larger one cannot round back
+ * below 2^53, so it is caught) with at most 22 decimals (10^22 is exact):
+ * one division then gives the correctly rounded double, the same one Number() gives (Clinger's
+ * fast path). Anything else (exponents, NaN, Inf, 17 digits and more) goes through Number().
  */
 export function decimalAt(b: Buffer, start: number, end: number): number {
   let p = start;
   const negative = b[p] === 0x2d;
   if (negative) p++;
   let mantissa = 0;
-  let digits = 0;
   let fraction = -1;
   for (; p < end; p++) {
     const c = b[p];
-    if (c >= ZERO && c <= NINE) {
-      // Leading zeros do not count against the 15 digits.
-      if (digits > 0 || c !== ZERO) digits++;
-      mantissa = mantissa * 10 + (c - ZERO);
-    } else if (c === DOT && fraction < 0) fraction = p;
+    if (c >= ZERO && c <= NINE) mantissa = mantissa * 10 + (c - ZERO);
+    else if (c === DOT && fraction < 0) fraction = p;
     else break;
   }
   const scale = fraction < 0 ? 0 : end - fraction - 1;
-  if (p === end && digits <= 15 && scale <= 22 && end > start + (negative ? 1 : 0) && fraction !== end - 1 && fraction !== (negative ? start + 1 : start)) {
+  if (p === end && mantissa <= Number.MAX_SAFE_INTEGER && scale <= 22 && end > start + (negative ? 1 : 0) && fraction !== end - 1 && fraction !== (negative ? start + 1 : start)) {
     const v = scale === 0 ? mantissa : mantissa / POW10[scale];
     return negative ? -v : v;
   }
