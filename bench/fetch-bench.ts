@@ -9,7 +9,12 @@
  * figures a loaded machine distorts least), bytes per tick, samples held and the bot's peak RSS.
  *
  * Run: npm run bench:fetch -- --series 10000 [--json] [--ticks 8] [--backends prometheus,victoria-metrics]
- *      [--modes raw,pushdown] [--detector zscore|default] [--repeat 1]
+ *      [--modes raw,pushdown] [--detector zscore|default] [--repeat 1] [--vm-load scrape|bulk] [--vm-parts-per-step 8]
+ * `--vm-load`: how VictoriaMetrics' history is loaded (bench/support/fetch-servers.ts): `scrape`
+ * (default) step by step, each step's series in `--vm-parts-per-step` groups (default 8) each
+ * flushed as a part of its own, as a scraping server receives and flushes them; `bulk` in one
+ * pass, series after series (the layout before, VictoriaMetrics' worst case for the steady tick:
+ * every series' whole history in one block).
  * Targets at 10,000 series (issue 15): steady tick <= 250 ms, RSS <= 400 MB, cold start <= 30 s.
  * The machine is shared: rerun (--repeat) and read the spread, not the digits.
  */
@@ -27,6 +32,10 @@ const REPEAT = Number(arg('repeat', '1'));
 const BACKENDS = arg('backends', 'prometheus,victoria-metrics').split(',');
 const MODES = arg('modes', 'raw,pushdown').split(',');
 const DETECTOR = arg('detector', 'zscore');
+const VM_LOAD = arg('vm-load', 'scrape');
+if (VM_LOAD !== 'scrape' && VM_LOAD !== 'bulk') throw new Error(`--vm-load must be scrape or bulk, got ${JSON.stringify(VM_LOAD)}`);
+const VM_PARTS = Number(arg('vm-parts-per-step', '8'));
+if (!Number.isInteger(VM_PARTS) || VM_PARTS < 1) throw new Error(`--vm-parts-per-step must be a whole number >= 1, got ${JSON.stringify(arg('vm-parts-per-step', ''))}`);
 const JSON_OUT = process.argv.includes('--json');
 const STEP_MS = 15_000;
 const HISTORY_MS = 210 * 60_000; // 3 h baseline + 5 min window + the ticks, with margin
@@ -88,7 +97,7 @@ const results: ReturnType<typeof summarize>[] = [];
 const servers: Record<string, number> = {};
 for (const backend of BACKENDS) {
   const t0 = Date.now();
-  const spec = { series: SERIES, stepMs: STEP_MS, historyMs: HISTORY_MS };
+  const spec = { series: SERIES, stepMs: STEP_MS, historyMs: HISTORY_MS, load: VM_LOAD as 'scrape' | 'bulk', partsPerStep: VM_PARTS };
   const server = backend === 'prometheus' ? await startBenchPrometheus(spec) : await startBenchVictoria(spec);
   servers[backend] = server.generatedMs;
   log(`${backend}: ${SERIES} series ready in ${Date.now() - t0} ms (history generated this run: ${server.generatedMs} ms)`);
@@ -105,6 +114,6 @@ for (const backend of BACKENDS) {
   }
 }
 
-const report = { series: SERIES, stepS: STEP_MS / 1000, baseline: '3h', window: '5m', tickS: 30, ticks: TICKS, detector: DETECTOR, historyGeneratedMs: servers, runs: results };
+const report = { series: SERIES, stepS: STEP_MS / 1000, victoriaLoad: VM_LOAD === 'bulk' ? 'bulk' : `scrape, ${VM_PARTS} parts per step`, baseline: '3h', window: '5m', tickS: 30, ticks: TICKS, detector: DETECTOR, historyGeneratedMs: servers, runs: results };
 if (JSON_OUT) console.log(JSON.stringify(report, null, 2));
 else for (const r of results) console.log(`${r.backend.padEnd(17)} ${r.mode.padEnd(9)} series ${r.series}  cold ${(r.coldStartMs / 1000).toFixed(1)} s  raw ready ${r.rawWindowReadyMs === undefined ? '-' : (r.rawWindowReadyMs / 1000).toFixed(1) + ' s'}  steady ${r.steadyTickMs.median} ms [${r.steadyTickMs.min}-${r.steadyTickMs.max}]  CPU bot ${r.steadyCpuMsMedian} + server ${r.steadyServerCpuMsMedian} ms  RSS ${r.maxRssMB} MB  held ${(r.held.bytes / 2 ** 20).toFixed(1)} MB`);

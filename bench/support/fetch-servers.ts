@@ -38,6 +38,22 @@ interface Spec {
   series: number;
   stepMs: number;
   historyMs: number;
+  /**
+   * How VictoriaMetrics is loaded. `scrape` (default): step after step, each step's samples
+   * imported in `partsPerStep` groups of series, each group made a part of its own
+   * (/internal/force_flush) as a scraping VictoriaMetrics flushes what it received, so its
+   * background merges shape the parts as on a live server: old samples in large parts, the last
+   * minutes in parts spanning seconds to tens of minutes. `bulk`: the whole history in one pass,
+   * series after series, so each series' 3.5 h end up in one block that a query for its last
+   * minutes decompresses whole (the worst case for the steady tick).
+   */
+  load?: 'scrape' | 'bulk';
+  /**
+   * `scrape` only: parts per step (default 8). A server scraping many targets receives a step's
+   * samples spread over the interval and flushes about every second, so its newest parts each
+   * hold some of the series; with N the step's series are imported and flushed in N groups.
+   */
+  partsPerStep?: number;
 }
 
 /** (label text, fleet, key) for `n` series: the fleet's cells times `shard` values, each shard its own seed. */
@@ -49,6 +65,23 @@ function* seriesList(n: number): Generator<{ labels: string; fleet: SimulatedFle
     for (const key of cells) {
       if (made++ >= n) return;
       yield { labels: `{environment="${key.environment}",tier="${key.tier}",az="${key.az}",shard="${shard}"}`, fleet, key };
+    }
+  }
+}
+
+/**
+ * Writes the history step after step (every series' sample at one time, then the next time), as
+ * scrapes deliver it: each step in `partsPerStep` groups of series, one `write` and one `flush`
+ * per group.
+ */
+async function generateByStep(spec: Spec, line: (name: string, v: number, t: number) => string, write: (chunk: string) => Promise<void>, flush: () => Promise<void>): Promise<void> {
+  const list = [...seriesList(spec.series)].map((s) => ({ ...s, name: METRIC + s.labels }));
+  const parts = Math.max(1, spec.partsPerStep ?? 8);
+  const size = Math.ceil(list.length / parts);
+  for (let t = HISTORY_END - spec.historyMs; t <= HISTORY_END; t += spec.stepMs) {
+    for (let from = 0; from < list.length; from += size) {
+      await write(list.slice(from, from + size).map((s) => line(s.name, s.fleet.valueAt(s.key, t), t)).join('\n') + '\n');
+      await flush();
     }
   }
 }
@@ -68,6 +101,7 @@ async function generate(spec: Spec, line: (name: string, v: number, t: number) =
 }
 
 const dirOf = (kind: string, spec: Spec) => join(CACHE_ROOT, `${kind}-${spec.series}-${spec.stepMs / 1000}s-${spec.historyMs / 60_000}m-${HISTORY_END}`);
+const victoriaDirOf = (spec: Spec) => (spec.load === 'bulk' ? dirOf('victoria', spec) : dirOf(`victoria-scrapex${spec.partsPerStep ?? 8}`, spec));
 
 /** Prometheus on a cached TSDB (blocks made once with promtool). */
 export async function startBenchPrometheus(spec: Spec): Promise<BenchServer> {
@@ -105,7 +139,7 @@ export async function startBenchPrometheus(spec: Spec): Promise<BenchServer> {
 export async function startBenchVictoria(spec: Spec): Promise<BenchServer> {
   const bin = findBinary('victoria-metrics');
   if (!bin) throw new Error('victoria-metrics not installed (apt-get install victoria-metrics)');
-  const dir = dirOf('victoria', spec);
+  const dir = victoriaDirOf(spec);
   const fresh = !existsSync(join(dir, 'ready'));
   if (fresh) await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'data'), { recursive: true });
@@ -122,15 +156,26 @@ export async function startBenchVictoria(spec: Spec): Promise<BenchServer> {
     await waitFor(`VictoriaMetrics ready on ${url}`, async () => (await fetch(`${url}/health`)).ok, 60_000);
     if (fresh) {
       const t0 = Date.now();
-      await generate(spec, (name, v, t) => `${name} ${v} ${t}`, async (chunk) => {
+      const line = (name: string, v: number, t: number) => `${name} ${v} ${t}`;
+      const write = async (chunk: string) => {
         const res = await fetch(`${url}/api/v1/import/prometheus`, { method: 'POST', body: chunk });
         if (!res.ok) throw new Error(`import failed: HTTP ${res.status} ${await res.text()}`);
-      });
-      await fetch(`${url}/internal/force_flush`);
+      };
+      const flush = async () => void (await fetch(`${url}/internal/force_flush`)).body?.cancel();
+      if (spec.load === 'bulk') await generate(spec, line, write);
+      else await generateByStep(spec, line, write, flush);
+      await flush();
       const q = new URLSearchParams({ query: `count(${METRIC})`, time: String(HISTORY_END / 1000) });
       await waitFor('imported history to be queryable', async () => {
         const body = (await (await fetch(`${url}/api/v1/query?${q}`)).json()) as { data: { result: { value: [number, string] }[] } };
         return Number(body.data.result[0]?.value[1] ?? 0) === spec.series;
+      }, 300_000);
+      // Let the background merges finish, so every run starts from the same parts.
+      let idle = 0;
+      await waitFor('merges to finish', async () => {
+        const active = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('vm_active_merges{type="storage/'));
+        idle = active.every((l) => l.endsWith(' 0')) ? idle + 1 : 0;
+        return idle >= 30;
       }, 300_000);
       await writeFile(join(dir, 'ready'), new Date().toISOString());
       generatedMs = Date.now() - t0;
