@@ -13,7 +13,8 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBot, procCpuSeconds, type Bakes } from './live/bot.js';
+import { benchChecks, startBot, procCpuSeconds, type Bakes } from './live/bot.js';
+import { attachEvidence } from './live/evidence.js';
 import { drive } from './live/driver.js';
 import { LiveFleetExporter } from './live/exporter.js';
 import { LIVE_CELLS, spike } from './live/fleet-model.js';
@@ -58,6 +59,7 @@ const dir = await mkdtemp(join(tmpdir(), 'releasebot-live-bot-'));
 const target = await exporter.start();
 const prom = await startBenchPrometheus(target, hist, 5);
 log(`Prometheus ${prom.url} with ${days} days backfilled (${prom.backfilled.samples} samples, ${prom.backfilled.ms} ms); exporter ${target}`);
+const checks = benchChecks();
 const bot = await startBot(dir, { prometheus: prom.url, deployUrl: `http://${target}/deploy`, bakes });
 log(`releasebot serve on ${bot.url} (log ${bot.logFile})`);
 
@@ -70,6 +72,7 @@ try {
   const run = await drive({ bot, exporter, schedule: { ...plan, spikeAtMs: spikeAt - startMs }, startMs, endMs: startMs + minutes * MIN, log });
   const [states, events, decisions] = await Promise.all([bot.builds(), bot.events(), bot.decisions()]);
   report = liveReport({ ...run, startMs, steps: exporter.steps, states, events, decisions });
+  await attachEvidence(report, prom.url, checks);
 } finally {
   const botCpu = bot.cpuSeconds();
   const promCpu = procCpuSeconds(prom.pid);

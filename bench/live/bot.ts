@@ -26,9 +26,29 @@ export interface Bakes {
   prod100: number;
 }
 
+/** The checks: error ratio, p95 latency from the histogram, request rate, per (environment, tier, az). */
+export function benchChecks(): Array<{ name: string; query: string; direction: 'up' | 'down'; static?: number; dynamic?: 'seasonal' }> {
+  const cell = 'environment, tier, az';
+  return [
+    {
+      name: 'error_ratio',
+      query: `sum by (${cell}) (rate(http_requests_total{code="500"}[2m])) / sum by (${cell}) (rate(http_requests_total[2m]))`,
+      direction: 'up',
+      static: 0.02,
+    },
+    {
+      name: 'latency_p95',
+      query: `histogram_quantile(0.95, sum by (le, ${cell}) (rate(http_request_duration_seconds_bucket[5m])))`,
+      direction: 'up',
+      static: 1,
+      dynamic: 'seasonal',
+    },
+    { name: 'request_rate', query: `sum by (${cell}) (rate(http_requests_total[2m]))`, direction: 'down' },
+  ];
+}
+
 /** The configuration the bench runs the bot with (a releasebot.yaml; JSON is YAML). */
 export function benchConfig(o: { port: number; token: string; store: string; prometheus: string; deployUrl: string; bakes: Bakes }): unknown {
-  const cell = 'environment, tier, az';
   return {
     server: { host: '127.0.0.1', port: o.port, apiTokens: [o.token] },
     store: { url: `sqlite:${o.store}` },
@@ -46,22 +66,7 @@ export function benchConfig(o: { port: number; token: string; store: string; pro
     metrics: { type: 'prometheus', url: o.prometheus, timeout: 5, retries: 1 },
     // Events close and their holds lift after 90 quiet seconds (15 minutes in production; the bakes are scaled down too).
     monitor: { tick: 5, groupingWindow: 90, quietPeriod: 90 },
-    checks: [
-      {
-        name: 'error_ratio',
-        query: `sum by (${cell}) (rate(http_requests_total{code="500"}[2m])) / sum by (${cell}) (rate(http_requests_total[2m]))`,
-        direction: 'up',
-        static: 0.02,
-      },
-      {
-        name: 'latency_p95',
-        query: `histogram_quantile(0.95, sum by (le, ${cell}) (rate(http_request_duration_seconds_bucket[5m])))`,
-        direction: 'up',
-        static: 1,
-        dynamic: 'seasonal',
-      },
-      { name: 'request_rate', query: `sum by (${cell}) (rate(http_requests_total[2m]))`, direction: 'down' },
-    ],
+    checks: benchChecks(),
     policy: { noDataHold: 60 },
     notify: { console: true },
   };

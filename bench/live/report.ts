@@ -35,6 +35,8 @@ function eventContext(e: DeployEvent, r: RunRecord) {
     at: new Date(e.openedAt).toISOString().slice(11, 19),
     secondsIntoRun: secs(e.openedAt - r.startMs),
     secondsAfterDeploy: e.deployAt ? secs(e.openedAt - e.deployAt) : null,
+    deployAtMs: e.deployAt ?? null,
+    openedAtMs: e.openedAt,
     severity: e.severity,
     confidence: e.confidence,
     action: e.action ?? 'none',
