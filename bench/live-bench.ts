@@ -8,7 +8,8 @@
  * outside incident that starts mid-bake and restart dips come from a seeded schedule. The report
  * (JSON) is read from the bot's API: bad builds caught before prod-10 and how fast, good builds
  * rolled back, stopped or held, events by severity and confidence, every mistake with its context.
- * Wall time: about `--minutes` plus a minute of setup; CPU: mostly promtool's backfill.
+ * Builds arrive within `--minutes`; the run ends when every build is final, or 3 minutes later at
+ * most (setup adds 0.5-2 minutes). CPU: under two minutes in all (Prometheus, the bot, promtool).
  */
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -69,7 +70,7 @@ exporter.trends.push({ start: startMs + plan.trend.atMs, end: startMs + plan.tre
 log(`run: ${minutes} min, ${buildCount} builds (${plan.builds.filter((b) => b.bad).map((b) => b.id).join(', ')} bad); spike at +${Math.round((spikeAt - startMs) / 1000)} s; trend at +${plan.trend.atMs / 1000} s to x${plan.trend.to.toFixed(2)}`);
 let report: ReturnType<typeof liveReport> | undefined;
 try {
-  const run = await drive({ bot, exporter, schedule: { ...plan, spikeAtMs: spikeAt - startMs }, startMs, endMs: startMs + minutes * MIN, log });
+  const run = await drive({ bot, exporter, schedule: { ...plan, spikeAtMs: spikeAt - startMs }, startMs, endMs: startMs + (minutes + 3) * MIN, log });
   const [states, events, decisions] = await Promise.all([bot.builds(), bot.events(), bot.decisions()]);
   report = liveReport({ ...run, startMs, steps: exporter.steps, states, events, decisions });
   await attachEvidence(report, prom.url, checks);
