@@ -10,6 +10,11 @@ export interface GridRow {
   last: number;
 }
 
+/** A row as the grid holds it: `at` is its place in `GridWindow.order`. */
+interface HeldRow extends GridRow {
+  at: number;
+}
+
 /**
  * Bytes held per slot of a series (one float64 value; the times are shared by every series of the
  * window). docs/performance.md derives memory per series from this.
@@ -30,7 +35,14 @@ export class GridWindow {
   private readonly times: Float64Array;
   private head = 0;
   private len = 0;
-  private readonly rows = new Map<string, GridRow>();
+  private readonly rows = new Map<string, HeldRow>();
+  /** Counts additions and removals of series: unchanged means the same series are held (`RollingBaseline.settle`). */
+  private changes = 0;
+  /** The rows in the order they were added and their keys (rebuilt after a removal), and where the last write was. */
+  private order: HeldRow[] = [];
+  private orderKeys: string[] = [];
+  private orderStale = false;
+  private cursor = 0;
 
   constructor(
     readonly stepMs: number,
@@ -66,6 +78,11 @@ export class GridWindow {
     return this.rows.size;
   }
 
+  /** A number that changes whenever a series is added or dropped. */
+  get membership(): number {
+    return this.changes;
+  }
+
   /** Value slots held (series x slots in the window). */
   get slotsHeld(): number {
     return this.rows.size * this.len;
@@ -95,7 +112,8 @@ export class GridWindow {
     for (let k = 0; k < add; k++) this.times[at + k] = from + k * this.stepMs;
     for (const row of this.rows.values()) row.values.fill(NaN, at, at + add);
     this.len += add;
-    for (const [key, row] of this.rows) if (row.last < start) this.rows.delete(key);
+    for (const [key, row] of this.rows) if (row.last < start) this.drop(key);
+    this.cursor = 0;
   }
 
   /**
@@ -104,10 +122,15 @@ export class GridWindow {
    */
   write(key: string, labels: Labels, ts: ArrayLike<number>, vs: ArrayLike<number>, replaceFrom?: number): void {
     if (this.len === 0 || ts.length === 0) return;
-    let row = this.rows.get(key);
+    let row = this.rowOf(key);
     if (!row) {
-      row = { labels, values: new Float64Array(this.capacity).fill(NaN), first: Infinity, last: -Infinity };
+      row = { labels, values: new Float64Array(this.capacity).fill(NaN), first: Infinity, last: -Infinity, at: this.order.length };
       this.rows.set(key, row);
+      this.changes++;
+      if (!this.orderStale) {
+        this.order.push(row);
+        this.orderKeys.push(key);
+      }
     }
     const t0 = this.times[this.head];
     const lastSlot = this.head + this.len - 1;
@@ -124,7 +147,38 @@ export class GridWindow {
       if (t < row.first) row.first = t;
       if (t > row.last) row.last = t;
     }
-    if (row.last === -Infinity) this.rows.delete(key);
+    if (row.last === -Infinity) this.drop(key);
+  }
+
+  /**
+   * The row of `key`. Why the cursor: an answer lists its series in the same order every time
+   * (sorted by labels), the order they were first written in, so the row after the last one
+   * written is nearly always the next one asked for; comparing its key saves a hash lookup per
+   * series and tick. Any other order falls back to the lookup.
+   */
+  private rowOf(key: string): HeldRow | undefined {
+    if (this.orderStale) {
+      this.order = [...this.rows.values()];
+      this.orderKeys = [...this.rows.keys()];
+      this.order.forEach((row, k) => (row.at = k));
+      this.orderStale = false;
+      this.cursor = 0;
+    }
+    const k = this.cursor;
+    if (k < this.orderKeys.length && this.orderKeys[k] === key) {
+      this.cursor = k + 1;
+      return this.order[k];
+    }
+    const row = this.rows.get(key);
+    // Series that stopped or started reporting: carry on from this one.
+    if (row) this.cursor = row.at + 1;
+    return row;
+  }
+
+  private drop(key: string): void {
+    this.rows.delete(key);
+    this.changes++;
+    this.orderStale = true;
   }
 
   /** Zero-copy views of every series over [start, end], each trimmed to its own first and last sample; `each` sees the row behind each view. */

@@ -38,3 +38,44 @@ test('readMatrixElement reads the values of an element as Number() does', () => 
   values.forEach((v, k) => same(e.values[k], sampleValue(v), v));
   assert.equal(readMatrixElement(Buffer.from(text.replace('"values"', '"valuez"'))), undefined, 'another layout is left to the general path');
 });
+
+test('property: readMatrixElement reads every value of an element as Number() reads its text', () => {
+  // The values are read while they are scanned (not by decimalAt): the same texts as above, plus the special ones.
+  const written = fc.oneof(
+    fc.double({ noNaN: true }).map((x) => String(x)),
+    fc.tuple(fc.boolean(), fc.stringMatching(/^[0-9]{0,20}$/), fc.option(fc.stringMatching(/^[0-9]{0,20}$/))).map(([neg, whole, frac]) => `${neg ? '-' : ''}${whole}${frac === null ? '' : `.${frac}`}`),
+    fc.double({ min: -1e9, max: 1e9, noNaN: true }).map((x) => x.toFixed(Math.floor(Math.abs(x) % 13))),
+    fc.constantFrom('NaN', '+Inf', '-Inf', '', '-', '.', '5.', '.5', '1.2.3', '1e3', '-.5', '0x10'),
+  );
+  fc.assert(
+    fc.property(fc.array(written, { minLength: 1, maxLength: 6 }), (texts) => {
+      const text = `{"metric":{"a":"b"},"values":[${texts.map((v, k) => `[${1700000000 + k * 15},"${v}"]`).join(',')}]}`;
+      const e = readMatrixElement(Buffer.from(text, 'latin1'))!;
+      assert.equal(e.values.length, texts.length);
+      texts.forEach((v, k) => same(e.values[k], sampleValue(v), v));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('readMatrixElement finds the end of the labels whatever their values hold, as JSON.parse does', () => {
+  const metrics = [
+    { a: 'b' },
+    {},
+    { a: '}' },
+    { a: '},"values":[', b: 'x' },
+    { a: '\\"}', b: '{' },
+    { a: '{"b":"c"}' },
+    { a: 'é}ü', z: '}}' },
+  ];
+  for (const metric of metrics) {
+    const text = `{"metric":${JSON.stringify(metric)},"values":[[1700000000,"1.5"]]}`;
+    const e = readMatrixElement(Buffer.from(text))!;
+    assert.deepEqual(e.metric, metric, text);
+    assert.equal(e.end, Buffer.byteLength(text), text);
+    assert.deepEqual(Array.from(e.values), [1.5]);
+  }
+  // A nested object (not Prometheus' layout) is left to the general path, which JSON.parses the element whole.
+  const nested = '{"metric":{"a":{"b":"c"},"values":[[1,"2"]]},"values":[[1700000000,"1.5"]]}';
+  assert.equal(readMatrixElement(Buffer.from(nested)), undefined);
+});

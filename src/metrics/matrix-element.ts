@@ -17,6 +17,7 @@ const OPEN_OBJ = 0x7b;
 const CLOSE_OBJ = 0x7d;
 const COMMA = 0x2c;
 const DOT = 0x2e;
+const MINUS = 0x2d;
 const ZERO = 0x30;
 const NINE = 0x39;
 /** Reusable point arrays: the result is a view of them, valid until the next call. */
@@ -39,7 +40,7 @@ const VALUES = Buffer.from(',"values":[');
  */
 export function readMatrixElement(b: Buffer, scratch?: ElementScratch, from = 0, labels?: LabelIntern): MatrixElement | undefined {
   if (b.length < from + PREFIX.length + 2 || !bytesAt(b, from, PREFIX)) return undefined;
-  const metricEnd = flatObjectEnd(b, from + PREFIX.length);
+  const metricEnd = metricObjectEnd(b, from + PREFIX.length);
   if (metricEnd < 0 || metricEnd + VALUES.length > b.length || !bytesAt(b, metricEnd, VALUES)) return undefined;
   const metric = labelsAt(b, from + PREFIX.length, metricEnd, labels);
   let p = metricEnd + VALUES.length;
@@ -71,9 +72,28 @@ export function readMatrixElement(b: Buffer, scratch?: ElementScratch, from = 0,
     }
     if (b[p++] !== COMMA || b[p++] !== QUOTE) return undefined;
     const start = p;
-    while (p < b.length && b[p] !== QUOTE) p++;
-    if (p >= b.length) return undefined;
-    const value = decimalAt(b, start, p);
+    // The usual value (-?digits[.digits]) is read as it is scanned; anything else goes to decimalAt.
+    const negative = b[p] === MINUS;
+    if (negative) p++;
+    let mantissa = 0;
+    let fraction = -1;
+    for (;;) {
+      const c = b[p];
+      if (c >= ZERO && c <= NINE) mantissa = mantissa * 10 + (c - ZERO);
+      else if (c === DOT && fraction < 0) fraction = p;
+      else break;
+      p++;
+    }
+    let value: number;
+    if (b[p] === QUOTE && fastDecimal(mantissa, p - fraction - 1, fraction, start + (negative ? 1 : 0), p)) {
+      const scale = fraction < 0 ? 0 : p - fraction - 1;
+      const v = scale === 0 ? mantissa : mantissa / POW10[scale];
+      value = negative ? -v : v;
+    } else {
+      while (p < b.length && b[p] !== QUOTE) p++;
+      if (p >= b.length) return undefined;
+      value = decimalAt(b, start, p);
+    }
     p++;
     if (b[p++] !== CLOSE_ARR) return undefined;
     if (n === cap) {
@@ -115,6 +135,26 @@ function labelsAt(b: Buffer, start: number, end: number, intern?: LabelIntern): 
   return labels;
 }
 
+const CLOSE_THEN_VALUES = Buffer.concat([Buffer.from('}'), VALUES]);
+
+/**
+ * Index just past the `}` closing the `"metric"` object that starts at `from`, or -1. Why the
+ * native search first: looking for the first `}` is memchr, where the byte loop of
+ * `flatObjectEnd` was a sixth of reading an answer. That `}` closes the object when `,"values":[`
+ * follows it and no `{` comes before it: a string cannot hold those bytes (its `"` would be
+ * escaped), and outside strings an object with no object inside has no other `}`. Otherwise (a
+ * `}` inside a label value, a nested object) the object is scanned.
+ */
+function metricObjectEnd(b: Buffer, from: number): number {
+  if (b[from] !== OPEN_OBJ) return -1;
+  const close = b.indexOf(CLOSE_OBJ, from + 1);
+  if (close >= 0 && bytesAt(b, close, CLOSE_THEN_VALUES)) {
+    const open = b.indexOf(OPEN_OBJ, from + 1);
+    if (open < 0 || open > close) return close + 1;
+  }
+  return flatObjectEnd(b, from);
+}
+
 /** Index just past the `}` closing the flat object that starts at `from`, or -1. */
 function flatObjectEnd(b: Buffer, from: number): number {
   if (b[from] !== OPEN_OBJ) return -1;
@@ -151,7 +191,7 @@ const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
  */
 export function decimalAt(b: Buffer, start: number, end: number): number {
   let p = start;
-  const negative = b[p] === 0x2d;
+  const negative = b[p] === MINUS;
   if (negative) p++;
   let mantissa = 0;
   let fraction = -1;
@@ -162,11 +202,20 @@ export function decimalAt(b: Buffer, start: number, end: number): number {
     else break;
   }
   const scale = fraction < 0 ? 0 : end - fraction - 1;
-  if (p === end && mantissa <= Number.MAX_SAFE_INTEGER && scale <= 22 && end > start + (negative ? 1 : 0) && fraction !== end - 1 && fraction !== (negative ? start + 1 : start)) {
+  if (p === end && fastDecimal(mantissa, scale, fraction, start + (negative ? 1 : 0), end)) {
     const v = scale === 0 ? mantissa : mantissa / POW10[scale];
     return negative ? -v : v;
   }
   return sampleValue(b.toString('latin1', start, end));
+}
+
+/**
+ * True when the digits in [digits, end) (a `.` at `fraction`, or -1 for none) read as `mantissa`
+ * give the exact double by one division (see `decimalAt`): the integer is exact, the power of ten
+ * too, there is at least one digit and the dot is neither first nor last.
+ */
+function fastDecimal(mantissa: number, scale: number, fraction: number, digits: number, end: number): boolean {
+  return mantissa <= Number.MAX_SAFE_INTEGER && (fraction < 0 || scale <= 22) && end > digits && fraction !== end - 1 && fraction !== digits;
 }
 
 function grow(a: Float64Array, cap: number): Float64Array {

@@ -39,6 +39,9 @@ export class RollingBaseline {
   private lo = NaN;
   private hi = NaN;
   private rolls = 0;
+  /** The grid and its membership when `settle` last matched the sums to its series. */
+  private settledGrid?: GridWindow;
+  private settledMembership = NaN;
 
   constructor(
     readonly shape: BaselineShape,
@@ -93,12 +96,16 @@ export class RollingBaseline {
     if (lo !== this.lo || hi !== this.hi) this.sums.clear();
     this.lo = lo;
     this.hi = hi;
+    // Why: on most ticks no series came or went; the sums then already hold exactly the grid's series.
+    if (this.sums.size > 0 && grid === this.settledGrid && grid.membership === this.settledMembership && this.sums.size === grid.seriesCount) return;
     const held = grid.seriesCount > 0;
     const a = held ? grid.indexOf(Math.max(lo, grid.startT)) : 0;
     const b = held ? grid.indexOf(Math.min(hi, grid.endT)) + 1 : 0;
     const next = new Map<GridRow, Sums>();
     for (const row of grid.rowList()) next.set(row, this.sums.get(row) ?? fresh(row.values, a, b));
     this.sums = next;
+    this.settledGrid = grid;
+    this.settledMembership = grid.membership;
   }
 
   /** The baseline of one series of the grid (count 0, mean and std NaN when it has no finite sample there). */
