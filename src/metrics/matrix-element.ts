@@ -1,4 +1,7 @@
 import type { Labels } from '../domain/events.js';
+import type { HeldLabels, LabelIntern } from './label-intern.js';
+
+export { LabelIntern } from './label-intern.js';
 
 /** One element of a matrix result read into typed arrays. */
 export interface MatrixElement {
@@ -40,16 +43,27 @@ const VALUES = Buffer.from(',"values":[');
  */
 export function readMatrixElement(b: Buffer, scratch?: ElementScratch, from = 0, labels?: LabelIntern): MatrixElement | undefined {
   if (b.length < from + PREFIX.length + 2 || !bytesAt(b, from, PREFIX)) return undefined;
-  const metricEnd = metricObjectEnd(b, from + PREFIX.length);
-  if (metricEnd < 0 || metricEnd + VALUES.length > b.length || !bytesAt(b, metricEnd, VALUES)) return undefined;
-  const metric = labelsAt(b, from + PREFIX.length, metricEnd, labels);
+  const metricStart = from + PREFIX.length;
+  let held: HeldLabels | undefined = labels?.guess();
+  let metricEnd = held ? metricStart + held.raw.length : -1;
+  // The series expected next (the answer before listed it here): its bytes compared, not parsed nor looked up.
+  if (!held || metricEnd + VALUES.length > b.length || b.compare(held.raw, 0, held.raw.length, metricStart, metricEnd) !== 0 || !bytesAt(b, metricEnd, VALUES)) {
+    metricEnd = metricObjectEnd(b, metricStart);
+    if (metricEnd < 0 || metricEnd + VALUES.length > b.length || !bytesAt(b, metricEnd, VALUES)) return undefined;
+    held = labels?.lookup(b, metricStart, metricEnd);
+  }
+  const metric = held ? held.labels : (JSON.parse(b.toString('utf8', metricStart, metricEnd)) as Labels);
   let p = metricEnd + VALUES.length;
   const need = Math.max(16, (b.length - p) >> 4);
   let ts: Float64Array = scratch && scratch.ts.length >= need ? scratch.ts : new Float64Array(need);
   let vs: Float64Array = scratch && scratch.vs.length >= need ? scratch.vs : new Float64Array(need);
   let cap = Math.min(ts.length, vs.length);
   let n = 0;
-  if (b[p] === CLOSE_ARR) return b[p + 1] === CLOSE_OBJ ? { metric, timestamps: ts.subarray(0, 0), values: vs.subarray(0, 0), end: p + 2 } : undefined;
+  if (b[p] === CLOSE_ARR) {
+    if (b[p + 1] !== CLOSE_OBJ) return undefined;
+    if (held) labels!.advance(held);
+    return { metric, timestamps: ts.subarray(0, 0), values: vs.subarray(0, 0), end: p + 2 };
+  }
   for (;;) {
     if (b[p++] !== OPEN_ARR) return undefined;
     // Time: digits with an optional fraction of at most 3 digits (seconds to the millisecond).
@@ -114,25 +128,9 @@ export function readMatrixElement(b: Buffer, scratch?: ElementScratch, from = 0,
     scratch.ts = ts;
     scratch.vs = vs;
   }
+  // Only an element read whole counts for the order (one cut by the chunk's end is read again).
+  if (held) labels!.advance(held);
   return { metric, timestamps: ts.subarray(0, n), values: vs.subarray(0, n), end: p };
-}
-
-/**
- * Label sets already parsed, by the exact bytes of their `"metric"` object (read as latin1, one
- * character per byte). Why: a series comes back every tick with the same labels; looking its text
- * up costs a fraction of parsing it again, and the same object comes back each time.
- */
-export type LabelIntern = Map<string, Labels>;
-
-function labelsAt(b: Buffer, start: number, end: number, intern?: LabelIntern): Labels {
-  if (!intern) return JSON.parse(b.toString('utf8', start, end)) as Labels;
-  const raw = b.toString('latin1', start, end);
-  let labels = intern.get(raw);
-  if (!labels) {
-    labels = JSON.parse(b.toString('utf8', start, end)) as Labels;
-    intern.set(raw, labels);
-  }
-  return labels;
 }
 
 const CLOSE_THEN_VALUES = Buffer.concat([Buffer.from('}'), VALUES]);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MatrixStreamParser } from './matrix-stream.js';
+import { LabelIntern } from './label-intern.js';
 import type { Labels } from '../domain/events.js';
 
 interface Got {
@@ -89,7 +90,7 @@ test('property: any labels, times and values read as JSON.parse reads them (fast
 });
 
 test('with a label intern, a series seen before gets the same labels object back, parsed as JSON.parse would', () => {
-  const intern = new Map<string, Labels>();
+  const intern = new LabelIntern();
   const text = (v: string) => `{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"a":"b","p":"é\\"x"},"values":[[1,"${v}"]]},{"metric":{"a":"c"},"values":[[1,"1"]]}]}}`;
   const read = (v: string, cut: number) => {
     const got: Labels[] = [];
@@ -107,4 +108,38 @@ test('with a label intern, a series seen before gets the same labels object back
   assert.equal(again[1], first[1]);
   assert.notEqual(first[0], first[1]);
   assert.equal(intern.size, 2);
+});
+
+test('property: with a label intern, answer after answer (series in any order, coming and going, cut anywhere), series equal JSON.parse and equal labels are one object', () => {
+  // Label sets that share prefixes and bytes, so that a wrong guess of the next series would show.
+  const pool = [{ a: 'b' }, { a: 'bc' }, { a: 'b', c: 'd' }, { a: 'b}' }, {}, { a: 'é' }, { a: 'b"' }, { z: '1' }];
+  const answer = fc.record({ series: fc.uniqueArray(fc.integer({ min: 0, max: pool.length - 1 }), { maxLength: pool.length }), cuts: fc.array(fc.integer({ min: 1, max: 600 }), { maxLength: 6 }) });
+  fc.assert(
+    fc.property(fc.array(answer, { minLength: 1, maxLength: 6 }), (answers) => {
+      const intern = new LabelIntern();
+      const seen = new Map<string, Labels>();
+      for (const a of answers) {
+        const result = a.series.map((k, i) => ({ metric: pool[k], values: [[1700000000 + i, String(k + 0.5)]] }));
+        const text = JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
+        const got: Labels[] = [];
+        const p = new MatrixStreamParser((labels) => got.push(labels), intern);
+        const bytes = Buffer.from(text, 'utf8');
+        let at = 0;
+        for (const c of [...a.cuts].sort((x, y) => x - y)) {
+          if (c <= at || c >= bytes.length) continue;
+          p.push(new Uint8Array(bytes.subarray(at, c)));
+          at = c;
+        }
+        p.push(new Uint8Array(bytes.subarray(at)));
+        p.end();
+        assert.deepEqual(got, reference(text).map((r) => r.labels));
+        for (const labels of got) {
+          const key = JSON.stringify(labels);
+          if (seen.has(key)) assert.equal(labels, seen.get(key), `one object for ${key}`);
+          else seen.set(key, labels);
+        }
+      }
+    }),
+    { numRuns: 400 },
+  );
 });

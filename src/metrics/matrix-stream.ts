@@ -64,7 +64,9 @@ export class MatrixStreamParser {
   constructor(
     private readonly sink: MatrixSink,
     private readonly labels?: LabelIntern,
-  ) {}
+  ) {
+    labels?.restart();
+  }
 
   /** Feeds the next chunk of the body. Throws a SyntaxError naming the series when an element is malformed. */
   push(chunk: Uint8Array): void {

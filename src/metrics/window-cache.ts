@@ -1,5 +1,6 @@
 import type { Labels } from '../domain/events.js';
 import { GridWindow, labelKey } from './grid-window.js';
+import { LabelIntern } from './label-intern.js';
 import { RollingBaseline, type BaselineShape } from './rolling-baseline.js';
 import type { BaselineStats } from './pushdown-baseline.js';
 import type { MetricsSource, Series } from './source.js';
@@ -15,7 +16,7 @@ export interface StreamingRangeSource {
     stepMs: number,
     sink: (labels: Labels, timestamps: Float64Array, values: Float64Array) => void,
     restart?: () => void,
-    labels?: Map<string, Labels>,
+    labels?: LabelIntern,
   ): Promise<unknown>;
 }
 
@@ -97,7 +98,7 @@ export class WindowCache {
   private readonly step: number;
   private readonly overlap: number;
   /** Label sets the streaming source parsed before (by their raw text), and the key of each. */
-  private readonly labelIntern = new Map<string, Labels>();
+  private readonly labelIntern = new LabelIntern();
   private readonly keys = new WeakMap<Labels, string>();
   readonly stats: WindowCacheStats = { fullFetches: 0, incrementalFetches: 0, samplesFetched: 0 };
 
