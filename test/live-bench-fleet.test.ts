@@ -50,7 +50,9 @@ describe('bench:live fleet: live exporter and backfilled history in a real Prome
     const yesterday = await query(prom!.url, 'sum by (tier, az) (rate(http_requests_total[3m] offset 1d))');
     for (const cell of ['production/az1', 'production/az3', 'canary/az2']) {
       const ratio = now.get(cell)! / yesterday.get(cell)!;
-      assert.ok(ratio > 0.8 && ratio < 1.25, `${cell}: now ${now.get(cell)} vs yesterday ${yesterday.get(cell)}`);
+      // Wide enough for the weekend dip (x0.85 against a weekday) and the live start's extrapolation; a
+      // reset or a doubled count would be far outside.
+      assert.ok(ratio > 0.7 && ratio < 1.4, `${cell}: now ${now.get(cell)} vs yesterday ${yesterday.get(cell)}`);
     }
     const resets = await query(prom!.url, 'sum by (tier, az) (resets(http_requests_total[10m]))');
     assert.equal([...resets.values()].reduce((a, b) => a + b, 0), 0, 'no counter reset where the history ends and the exporter begins');
