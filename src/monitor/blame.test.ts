@@ -154,3 +154,51 @@ test('a thin reference group (few series that could show the effect) gives low c
   assert.equal(checkConfidence(solid), 'high');
   assert.equal(checkConfidence(countReference(check(), [], 0.35, () => true, DEPLOY, DEPLOY, now)), 'unknown', 'no reference at all stays unknown');
 });
+
+/**
+ * `bench:live`, seed 1: b1 (latency x2.2) was rolled back at staging 45 s after its deploy; the
+ * revert r1 reached staging 51 s later, while staging az1's p95 (over `rate(...[5m])`, the slow
+ * processes lingering for minutes) was still climbing: from 0.21 to 0.44 s over the 3 minutes
+ * before r1's deploy, and on for a while after it (baseline 0.21 +- 0.00509).
+ */
+const climb = (after: (t: number) => number) => (t: number) =>
+  t <= DEPLOY - 3 * MIN ? 0.21 : t <= DEPLOY ? 0.21 + (0.23 * (t - (DEPLOY - 3 * MIN))) / (3 * MIN) : after(t);
+
+test("a level still climbing from the previous build's symptom when the deploy lands is not the deploy's", () => {
+  const v = breach(0.21, 0.00509, 48);
+  for (const now of [DEPLOY + 10_000, DEPLOY + 41_000, DEPLOY + 2 * MIN]) {
+    // The climb goes on slowly after the deploy (the 5-minute rate window still filling).
+    const on = around(now, climb((t) => 0.44 + (0.03 * (t - DEPLOY)) / MIN));
+    assert.match(notTheDeploys(check(), on, v, {}, DEPLOY, now) ?? '', /already there before the deploy/, `climbing on, ${(now - DEPLOY) / 1000} s`);
+    // Or it tops out and falls slowly.
+    const falls = around(now, climb((t) => 0.44 - (0.01 * (t - DEPLOY)) / MIN));
+    assert.match(notTheDeploys(check(), falls, v, {}, DEPLOY, now) ?? '', /already there before the deploy/, `falling, ${(now - DEPLOY) / 1000} s`);
+  }
+  // A bad build deployed into the climb, far above where it was heading, is still blamed.
+  const now = DEPLOY + 41_000;
+  assert.equal(notTheDeploys(check(), around(now, climb(() => 0.9)), v, {}, DEPLOY, now), undefined);
+});
+
+test('flat before the deploy and a step up after it is blamed, however small the sigma', () => {
+  const now = DEPLOY + 41_000;
+  const s = around(now, (t) => (t >= DEPLOY ? 0.46 : 0.21));
+  assert.equal(notTheDeploys(check(), s, breach(0.21, 0.00509, 48), {}, DEPLOY, now), undefined);
+});
+
+test('a trend before the deploy excuses only where it was heading: a jump far above it is blamed', () => {
+  const now = DEPLOY + 2 * MIN;
+  // Rising from 100 to 150 over the 10 minutes before the deploy (5 sigmas out by then), then 300.
+  const rise = (t: number) => (t <= DEPLOY - 10 * MIN ? 100 : 100 + (50 * (t - (DEPLOY - 10 * MIN))) / (10 * MIN));
+  const jump = around(now, (t) => (t >= DEPLOY ? 300 : rise(t)));
+  assert.equal(notTheDeploys(check(), jump, breach(100, 10), {}, DEPLOY, now), undefined);
+  // The same trend carried on after the deploy is not the deploy's.
+  assert.match(notTheDeploys(check(), around(now, rise), breach(100, 10), {}, DEPLOY, now) ?? '', /already there before the deploy/);
+});
+
+test('noise that happens to slope up before the deploy excuses nothing', () => {
+  const now = DEPLOY + 2 * MIN;
+  // Within 2 sigmas of the baseline, but rising over the 2 minutes before; then a step of 5 sigmas.
+  const pre = [90, 93, 96, 99, 102, 105, 108, 111, 115];
+  const s = around(now, (t) => (t >= DEPLOY ? 150 : t > DEPLOY - 2 * MIN - S ? pre[Math.round((t - (DEPLOY - 2 * MIN)) / S)] : 100));
+  assert.equal(notTheDeploys(check(), s, breach(100, 10), {}, DEPLOY, now), undefined);
+});

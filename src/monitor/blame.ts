@@ -14,6 +14,8 @@ import { DAY_MS } from './fetch.js';
 export const PRE_DEPLOY_MS = 2 * 60_000;
 /** Points needed for a span's average to count as a level (1 minute at 15 s). */
 export const MIN_LEVEL_POINTS = 4;
+/** The most recent level before a deploy, for a symptom already under way (`levelsBefore`). */
+export const LAST_LEVEL_MS = 60_000;
 /** Processes restart at a deploy step: a dip within this long after the deploy's last step finished is not judged. */
 export const RESTART_GRACE_MS = 60_000;
 /** A reference group with fewer comparable series than this is thin: it cannot tell "everywhere". */
@@ -107,14 +109,57 @@ export function notTheDeploys(check: CheckConfig, series: Series, v: Verdict, pa
     post = late;
   }
   const fmt = (x: number) => x.toPrecision(3);
-  if (pre.n >= MIN_LEVEL_POINTS && directedZ(check, (post.mean - pre.mean) / noise) < check.detector.threshold) {
-    return `already there before the deploy: average ${fmt(post.mean)} since, ${fmt(pre.mean)} in the ${PRE_DEPLOY_MS / 60_000} min before (sigma ${fmt(noise)} at that level)`;
+  if (pre.n >= MIN_LEVEL_POINTS) {
+    const best = levelsBefore(check, series, { mean: v.mean, std: sigma }, deployAt, pre.mean, (from + now) / 2)
+      .map((c) => ({ ...c, noise: sigmaAt({ mean: v.mean, std: sigma }, c.level) }))
+      .map((c) => ({ ...c, z: directedZ(check, (post.mean - c.level) / c.noise) }))
+      .reduce((a, b) => (b.z < a.z ? b : a));
+    if (best.z < check.detector.threshold) {
+      return `already there before the deploy: average ${fmt(post.mean)} since, ${fmt(best.level)} ${best.what} (sigma ${fmt(best.noise)} at that level)`;
+    }
   }
   const expected = seasonalExpectation(check, pasts, level, deployAt, from, now);
   if (expected !== undefined && directedZ(check, (post.mean - expected) / noise) < check.detector.threshold) {
     return `the same change happened at this time 1 d / 7 d ago: average ${fmt(post.mean)} since the deploy, ${fmt(expected)} expected from then`;
   }
   return undefined;
+}
+
+/**
+ * The levels before a deploy that the span since it is compared with (the comparison most
+ * favourable to "already there" decides): the average of the `PRE_DEPLOY_MS` before it and, when
+ * the last `LAST_LEVEL_MS` before it were already `detector.threshold` baseline sigmas out in the
+ * check's direction (a symptom under way), also that last span's average and the straight line
+ * fitted through the `PRE_DEPLOY_MS` before, carried to `at` (the middle of the judged span; at
+ * most `PRE_DEPLOY_MS` past the deploy). Why: a p95 over a 5-minute rate window climbs for minutes
+ * after a bad build, so a revert deployed into the climb met a 2-minute average from its middle,
+ * many sigmas below the level after. Why only when already out: noise that slopes the last points
+ * up must not excuse a real regression.
+ */
+function levelsBefore(check: CheckConfig, series: Series, base: { mean?: number; std: number }, deployAt: number, preMean: number, at: number): Array<{ level: number; what: string }> {
+  const levels = [{ level: preMean, what: `in the ${PRE_DEPLOY_MS / 60_000} min before` }];
+  const last = spanMean(series, deployAt - LAST_LEVEL_MS - 1, deployAt - 1);
+  // Why half: the last minute holds half the points the 2 minutes do.
+  if (last.n < MIN_LEVEL_POINTS / 2 || base.mean === undefined) return levels;
+  if (directedZ(check, (last.mean - base.mean) / base.std) < check.detector.threshold) return levels;
+  levels.push({ level: last.mean, what: `in the last ${LAST_LEVEL_MS / 1000} s before` });
+  const trend = trendAt(series, deployAt - PRE_DEPLOY_MS - 1, deployAt - 1, Math.min(at, deployAt + PRE_DEPLOY_MS));
+  if (trend !== undefined) levels.push({ level: trend, what: 'where the trend of the minutes before was heading' });
+  return levels;
+}
+
+/** The least-squares line through the finite points with from < t <= to, evaluated at `at` (undefined under `MIN_LEVEL_POINTS` points). */
+function trendAt(series: Series, from: number, to: number, at: number): number | undefined {
+  const pts: Array<[number, number]> = [];
+  series.timestamps.forEach((t, i) => {
+    if (t > from && t <= to && Number.isFinite(series.values[i])) pts.push([t - to, series.values[i]]);
+  });
+  if (pts.length < MIN_LEVEL_POINTS) return undefined;
+  const mt = pts.reduce((a, [t]) => a + t, 0) / pts.length;
+  const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;
+  const stt = pts.reduce((a, [t]) => a + (t - mt) ** 2, 0);
+  const slope = stt > 0 ? pts.reduce((a, [t, y]) => a + (t - mt) * (y - my), 0) / stt : 0;
+  return my + slope * (at - to - mt);
 }
 
 /**
