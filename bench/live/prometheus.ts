@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collect, stopChild } from '../../test/support/prometheus.js';
+import { scrapeConfig } from '../../test/support/live-prometheus.js';
 import { findBinary, freePort, waitFor } from '../../test/support/prometheus-history.js';
 import { backfill, type History } from './history.js';
 
@@ -31,15 +32,7 @@ export async function startBenchPrometheus(target: string, history: History, scr
   const samples = await backfill(promtool, dir, data, history);
   const ms = Date.now() - t0;
   const config = join(dir, 'prometheus.yml');
-  await writeFile(config, [
-    'global:',
-    `  scrape_interval: ${scrapeSeconds}s`,
-    `  scrape_timeout: ${scrapeSeconds}s`,
-    'scrape_configs:',
-    '  - job_name: app',
-    `    static_configs: [{ targets: [${JSON.stringify(target)}] }]`,
-    '',
-  ].join('\n'));
+  await writeFile(config, scrapeConfig([target], scrapeSeconds));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(prometheus, [

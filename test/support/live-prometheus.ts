@@ -20,14 +20,9 @@ export interface LivePrometheus {
   dispose(): Promise<void>;
 }
 
-export async function startLivePrometheus(targets: string[], scrapeSeconds = 1): Promise<LivePrometheus | { skip: string }> {
-  const prometheus = findBinary('prometheus');
-  if (!prometheus) return { skip: serviceMissing('prometheus not installed (apt-get install prometheus)') };
-  const dir = await mkdtemp(join(tmpdir(), 'releasebot-live-prom-'));
-  const data = join(dir, 'data');
-  await mkdir(data);
-  const config = join(dir, 'prometheus.yml');
-  await writeFile(config, [
+/** A Prometheus configuration scraping `targets` (host:port) every `scrapeSeconds` as job `app`. */
+export function scrapeConfig(targets: string[], scrapeSeconds: number): string {
+  return [
     'global:',
     `  scrape_interval: ${scrapeSeconds}s`,
     `  scrape_timeout: ${scrapeSeconds}s`,
@@ -36,7 +31,17 @@ export async function startLivePrometheus(targets: string[], scrapeSeconds = 1):
     '    static_configs:',
     `      - targets: [${targets.map((t) => JSON.stringify(t)).join(', ')}]`,
     '',
-  ].join('\n'));
+  ].join('\n');
+}
+
+export async function startLivePrometheus(targets: string[], scrapeSeconds = 1): Promise<LivePrometheus | { skip: string }> {
+  const prometheus = findBinary('prometheus');
+  if (!prometheus) return { skip: serviceMissing('prometheus not installed (apt-get install prometheus)') };
+  const dir = await mkdtemp(join(tmpdir(), 'releasebot-live-prom-'));
+  const data = join(dir, 'data');
+  await mkdir(data);
+  const config = join(dir, 'prometheus.yml');
+  await writeFile(config, scrapeConfig(targets, scrapeSeconds));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
