@@ -3,13 +3,12 @@
  * directory first (history.ts), then the server started on a free loopback port, scraping the
  * exporter every `scrapeSeconds`.
  */
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collect, stopChild } from '../../test/support/prometheus.js';
+import { spawnPrometheus } from '../../test/support/prometheus.js';
 import { scrapeConfig } from '../../test/support/live-prometheus.js';
-import { findBinary, freePort, waitFor } from '../../test/support/prometheus-history.js';
+import { findBinary } from '../../test/support/prometheus-history.js';
 import { backfill, type History } from './history.js';
 
 export interface BenchPrometheus {
@@ -31,24 +30,9 @@ export async function startBenchPrometheus(target: string, history: History, scr
   const t0 = Date.now();
   const samples = await backfill(promtool, dir, data, history);
   const ms = Date.now() - t0;
-  const config = join(dir, 'prometheus.yml');
-  await writeFile(config, scrapeConfig([target], scrapeSeconds));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(prometheus, [
-    `--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=60d', '--log.level=warn',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const stderr = collect(child);
-  const stop = async () => {
-    await stopChild(child);
-    await rm(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(`Prometheus ready on ${url}`, async () => (await fetch(`${url}/-/ready`)).ok, 60_000);
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
-  }
-  return { url, pid: child.pid, backfilled: { samples, ms }, stop };
+  const { url, pid, stop } = await spawnPrometheus({
+    bin: prometheus, dir, data, flags: ['--storage.tsdb.retention.time=60d'], readyMs: 60_000,
+    config: scrapeConfig([target], scrapeSeconds), cleanup: () => rm(dir, { recursive: true, force: true }),
+  });
+  return { url, pid, backfilled: { samples, ms }, stop };
 }

@@ -4,7 +4,7 @@
  * under RELEASEBOT_BENCH_CACHE (default /tmp/releasebot-bench-fetch) and reused by later runs: the
  * history has a fixed end time, and the bench ticks inside it.
  */
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { once } from 'node:events';
 import { SimulatedFleet } from '../../src/sim/fleet.js';
 import type { FleetSeriesKey } from '../../src/sim/topology.js';
-import { collect, spawnPrometheus, stopChild } from '../../test/support/prometheus.js';
+import { spawnPrometheus } from '../../test/support/prometheus.js';
+import { startServer } from '../../test/support/server-process.js';
 import { findBinary, freePort, waitFor } from '../../test/support/prometheus-history.js';
 
 const run = promisify(execFile);
@@ -145,15 +146,19 @@ export async function startBenchVictoria(spec: Spec): Promise<BenchServer> {
   await mkdir(join(dir, 'data'), { recursive: true });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, [
-    `-storageDataPath=${join(dir, 'data')}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR',
-    '-search.latencyOffset=0s', '-search.disableCache', '-search.maxSamplesPerQuery=2000000000', '-search.maxUniqueTimeseries=1000000',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const stderr = collect(child);
-  const stop = () => stopChild(child);
+  const { stop, stderr, pid } = await startServer({
+    what: 'VictoriaMetrics',
+    bin,
+    args: [
+      `-storageDataPath=${join(dir, 'data')}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR',
+      '-search.latencyOffset=0s', '-search.disableCache', '-search.maxSamplesPerQuery=2000000000', '-search.maxUniqueTimeseries=1000000',
+    ],
+    url,
+    readyPath: '/health',
+    readyMs: 60_000,
+  });
   let generatedMs = 0;
   try {
-    await waitFor(`VictoriaMetrics ready on ${url}`, async () => (await fetch(`${url}/health`)).ok, 60_000);
     if (fresh) {
       const t0 = Date.now();
       const line = (name: string, v: number, t: number) => `${name} ${v} ${t}`;
@@ -184,5 +189,5 @@ export async function startBenchVictoria(spec: Spec): Promise<BenchServer> {
     await stop();
     throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
   }
-  return { kind: 'victoria-metrics', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, pid: child.pid, stop };
+  return { kind: 'victoria-metrics', url, series: spec.series, startMs: HISTORY_END - spec.historyMs, endMs: HISTORY_END, generatedMs, pid, stop };
 }

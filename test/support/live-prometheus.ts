@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collect, stopChild } from './prometheus.js';
-import { findBinary, freePort, serviceMissing, waitFor } from './prometheus-history.js';
+import { spawnPrometheus } from './prometheus.js';
+import { findBinary, freePort, serviceMissing } from './prometheus-history.js';
+import type { ServerProcess } from './server-process.js';
 
 /**
  * A real Prometheus scraping live targets every `scrapeSeconds` (1 s by default), which a test can
@@ -40,23 +40,15 @@ export async function startLivePrometheus(targets: string[], scrapeSeconds = 1):
   const dir = await mkdtemp(join(tmpdir(), 'releasebot-live-prom-'));
   const data = join(dir, 'data');
   await mkdir(data);
-  const config = join(dir, 'prometheus.yml');
-  await writeFile(config, scrapeConfig(targets, scrapeSeconds));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
+  let server: ServerProcess | undefined;
   const start = async () => {
-    child = spawn(prometheus, [`--config.file=${config}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const stderr = collect(child);
-    try {
-      await waitFor(`Prometheus ready on ${url}`, async () => (await fetch(`${url}/-/ready`)).ok, 30_000);
-    } catch (err) {
-      throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
-    }
+    server = await spawnPrometheus({ bin: prometheus, dir, data, port, flags: [], readyMs: 30_000, config: scrapeConfig(targets, scrapeSeconds) });
   };
   const stop = async () => {
-    if (child) await stopChild(child);
-    child = undefined;
+    await server?.stop();
+    server = undefined;
   };
   await start();
   return { url, start, stop, dispose: async () => { await stop(); await rm(dir, { recursive: true, force: true }); } };

@@ -1,11 +1,14 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SimulatedFleet } from '../../src/sim/fleet.js';
 import type { FleetSeriesKey } from '../../src/sim/topology.js';
-import { findBinary, freePort, harnessSeries, openMetricsByDay, serviceMissing, waitFor, type HistorySpec } from './prometheus-history.js';
+import { findBinary, freePort, harnessSeries, openMetricsByDay, serviceMissing, type HistorySpec } from './prometheus-history.js';
+import { startServer, type ServerProcess } from './server-process.js';
+
+export { collect, stopChild } from './server-process.js';
 
 const run = promisify(execFile);
 
@@ -68,45 +71,22 @@ export async function startPrometheus(opts: StartOptions = {}): Promise<RunningM
 }
 
 /**
- * Starts `bin` (prometheus) on the TSDB in `data`, with an empty config written into `dir`, on a free
- * port, and resolves once it is ready (with its url and process id). If it does not get ready in `readyMs`, it is stopped and the
- * error carries its stderr. `stop` ends the process, then runs `cleanup`.
+ * Starts `bin` (prometheus) on the TSDB in `data` on a free port, with `config` (by default one
+ * scraping nothing) written into `dir`, and resolves once it is ready (with its url and process id).
+ * If it does not get ready in `readyMs`, it is stopped and the error carries its stderr. `stop` ends
+ * the process, then runs `cleanup`.
  */
-export async function spawnPrometheus(o: { bin: string; dir: string; data: string; flags: string[]; readyMs: number; cleanup?: () => Promise<void> }): Promise<{ url: string; pid: number | undefined; stop(): Promise<void> }> {
+export async function spawnPrometheus(o: { bin: string; dir: string; data: string; flags: string[]; readyMs: number; config?: string; port?: number; cleanup?: () => Promise<void> }): Promise<ServerProcess> {
   const config = join(o.dir, 'prometheus.yml');
-  await writeFile(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(o.bin, [
-    `--config.file=${config}`, `--storage.tsdb.path=${o.data}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...o.flags,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const stderr = collect(child);
-  const stop = async () => {
-    await stopChild(child);
-    await o.cleanup?.();
-  };
-  try {
-    await waitFor(`Prometheus ready on ${url}`, async () => (await fetch(`${url}/-/ready`)).ok, o.readyMs);
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}; stderr: ${stderr().slice(-2000)}`);
-  }
-  return { url, pid: child.pid, stop };
-}
-
-/** Keeps the last output of a child for error messages. */
-export function collect(child: ChildProcess): () => string {
-  let buf = '';
-  child.stderr?.on('data', (c: Buffer) => (buf = (buf + c.toString()).slice(-8000)));
-  return () => buf;
-}
-
-/** SIGTERM, then SIGKILL after 5 s; resolves when the process is gone. */
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
+  await writeFile(config, o.config ?? 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  const port = o.port ?? (await freePort());
+  return startServer({
+    what: 'Prometheus',
+    bin: o.bin,
+    args: [`--config.file=${config}`, `--storage.tsdb.path=${o.data}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...o.flags],
+    url: `http://127.0.0.1:${port}`,
+    readyPath: '/-/ready',
+    readyMs: o.readyMs,
+    cleanup: o.cleanup,
+  });
 }

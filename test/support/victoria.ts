@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedFleet } from '../../src/sim/fleet.js';
-import { collect, stopChild, type RunningMetricsServer, type StartOptions } from './prometheus.js';
+import type { RunningMetricsServer, StartOptions } from './prometheus.js';
+import { startServer } from './server-process.js';
 import { exposition, findBinary, freePort, harnessSeries, serviceMissing, waitFor } from './prometheus-history.js';
 
 /**
@@ -23,18 +23,20 @@ export async function startVictoria(opts: StartOptions = {}): Promise<RunningMet
   const dir = await mkdtemp(join(tmpdir(), 'releasebot-vm-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(bin, [
-    `-storageDataPath=${dir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR',
-    // The history ends "now": without these, VM hides the last 30 s and caches answers taken mid-import.
-    '-search.latencyOffset=0s', '-search.disableCache',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const stderr = collect(child);
-  const stop = async () => {
-    await stopChild(child);
-    await rm(dir, { recursive: true, force: true });
-  };
+  const { stop, stderr } = await startServer({
+    what: 'VictoriaMetrics',
+    bin,
+    args: [
+      `-storageDataPath=${dir}`, `-httpListenAddr=127.0.0.1:${port}`, '-retentionPeriod=100y', '-loggerLevel=ERROR',
+      // The history ends "now": without these, VM hides the last 30 s and caches answers taken mid-import.
+      '-search.latencyOffset=0s', '-search.disableCache',
+    ],
+    url,
+    readyPath: '/health',
+    readyMs: 30_000,
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  });
   try {
-    await waitFor(`VictoriaMetrics ready on ${url}`, async () => (await fetch(`${url}/health`)).ok, 30_000);
     for (const chunk of exposition({ fleet, series, startMs, endMs, stepMs, shards: opts.shards })) {
       const res = await fetch(`${url}/api/v1/import/prometheus`, { method: 'POST', body: chunk });
       if (!res.ok) throw new Error(`import failed: HTTP ${res.status} ${await res.text()}`);
