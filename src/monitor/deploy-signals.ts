@@ -10,6 +10,7 @@ import { judgeSeries, seasonalIndex, withSeasonalRepeat, type SeriesJudgement } 
 import type { DetectorStates } from './detector-states.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
 import { NOISE_SHARE } from './assess.js';
+import { shiftRepeatsSeasonally } from './seasonal-repeat.js';
 import { countReference, directedZ as directed, disownInScope, relativeEffect, spanMean, REFERENCE_MEAN_Z } from './blame.js';
 
 export { REFERENCE_MEAN_Z };
@@ -73,16 +74,6 @@ export function postDeployShift(check: CheckConfig, series: Series, v: Verdict, 
   const z = (m.mean - v.mean) / v.std;
   if (directed(check, z) < check.detector.threshold) return undefined;
   return { kind: 'breach', rule: v.rule, reason: `average since the deploy ${m.mean.toPrecision(3)} is ${z.toFixed(1)} sigma from the baseline ${v.mean.toPrecision(3)}`, value: m.mean, mean: v.mean, std: v.std, z, threshold: check.detector.threshold };
-}
-
-/** True when the same shift happened over the same span a day earlier (the daily spike). */
-export function shiftRepeatsSeasonally(check: CheckConfig, dayAgo: Series | undefined, v: Verdict, from: number, now: number): boolean {
-  if (!dayAgo || v.std === undefined || !(v.std > 0)) return false;
-  const d = 86_400_000;
-  const span = spanMean(dayAgo, from - d, now - d);
-  const base = spanMean(dayAgo, now - d - (check.detector.window + check.detector.baseline) * 1000, now - d - check.detector.window * 1000);
-  if (span.n === 0 || base.n === 0) return false;
-  return directed(check, (span.mean - base.mean) / v.std) >= check.detector.threshold / 2;
 }
 
 /** Minimum in-scope series breaching at once for a check to signal: one noisy series is not the build, when it runs on several. */
@@ -206,7 +197,7 @@ function applyShifts(judged: CheckJudgements, inScope: InScopeSeries[], from: nu
     const shift = postDeployShift(judged.check, s.series, s.j.anomaly, from, now);
     if (!shift) continue;
     shifted = true;
-    const repeat = shiftRepeatsSeasonally(judged.check, judged.seasonalOf(s.key).dayAgo, shift, from, now);
+    const repeat = shiftRepeatsSeasonally(judged.check, s.series, judged.seasonalOf(s.key), shift, from, now);
     s.j = { ...s.j, anomaly: shift, seasonalRepeat: repeat };
   }
   return shifted;
@@ -220,7 +211,7 @@ function applyShifts(judged: CheckJudgements, inScope: InScopeSeries[], from: nu
 function markSeasonalShapes(judged: CheckJudgements, inScope: InScopeSeries[], from: number, now: number): void {
   for (const s of inScope) {
     if (s.j.anomaly.kind !== 'breach' || s.j.seasonalRepeat) continue;
-    if (shiftRepeatsSeasonally(judged.check, judged.seasonalOf(s.key).dayAgo, s.j.anomaly, from, now)) s.j = { ...s.j, seasonalRepeat: true };
+    if (shiftRepeatsSeasonally(judged.check, s.series, judged.seasonalOf(s.key), s.j.anomaly, from, now)) s.j = { ...s.j, seasonalRepeat: true };
   }
 }
 
