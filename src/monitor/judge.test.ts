@@ -40,6 +40,38 @@ test('seasonal repeat: the same rise at the same time yesterday, after the deplo
   assert.equal(j.seasonalRepeat, true);
 });
 
+/** Today's series with `rise` after the deploy, and the same span of the day `days` earlier with `past` (0: plain noise). */
+function day(days: number, seed: number, rise: number): Series {
+  return series(NOW - days * DAY, seed, (t) => (t > DEPLOY - days * DAY ? rise : 0));
+}
+
+test('seasonal repeat: when both past periods are there, both must show it (one bad hour yesterday excuses nothing)', () => {
+  const j = judgeSeries(check, day(0, 1, 300), NOW, { dayAgo: day(1, 2, 300), weekAgo: day(7, 3, 0) }, { judgeFrom: DEPLOY, seasonalReplay: true });
+  assert.equal(j.anomaly.kind, 'breach', j.anomaly.reason);
+  assert.equal(j.seasonalRepeat, false, 'the week-ago window was quiet: yesterday was a one-off');
+});
+
+test('seasonal repeat: a small unusual rise yesterday does not excuse a breach several times its size', () => {
+  // Yesterday +8 (about 7 sigmas), today +60 (about 41): only the day-ago window is there.
+  const j = judgeSeries(check, day(0, 1, 60), NOW, { dayAgo: day(1, 2, 8) }, { judgeFrom: DEPLOY, seasonalReplay: true });
+  assert.equal(j.anomaly.kind, 'breach', j.anomaly.reason);
+  assert.ok(Math.abs(j.anomaly.z ?? 0) > 30, j.anomaly.reason);
+  assert.equal(j.seasonalRepeat, false);
+});
+
+test('seasonal repeat: a rise of about the same size 1 d and 7 d ago is the season', () => {
+  const j = judgeSeries(check, day(0, 1, 60), NOW, { dayAgo: day(1, 2, 45), weekAgo: day(7, 3, 70) }, { judgeFrom: DEPLOY, seasonalReplay: true });
+  assert.equal(j.anomaly.kind, 'breach', j.anomaly.reason);
+  assert.equal(j.seasonalRepeat, true);
+});
+
+test('seasonal repeat: a dip yesterday does not excuse a rise today (direction both)', () => {
+  const both = checkSchema.parse({ name: 'latency', query: 'q', direction: 'both' });
+  const j = judgeSeries(both, day(0, 1, 60), NOW, { dayAgo: day(1, 2, -60) }, { judgeFrom: DEPLOY, seasonalReplay: true });
+  assert.equal(j.anomaly.kind, 'breach', j.anomaly.reason);
+  assert.equal(j.seasonalRepeat, false);
+});
+
 test('recentSamples counts the finite samples with now - window < t <= now, at epoch magnitudes too', () => {
   const zscore = checkSchema.parse({ name: 'c', query: 'q', detector: { type: 'zscore', window: 60, baseline: 300 } });
   fc.assert(

@@ -6,6 +6,9 @@ import type { Labels } from '../domain/events.js';
 import type { Series } from '../metrics/source.js';
 import { DAY_MS, labelsKey, type CheckData } from './fetch.js';
 import type { DefaultDetectorState } from '../detect/default-state.js';
+import type { Verdict } from '../detect/verdict.js';
+import type { SeasonalPasts } from './blame.js';
+import { everyPeriodRepeats, sameSizeRepeat } from './seasonal-repeat.js';
 
 /** The verdicts on one series of one check at one moment. */
 export interface SeriesJudgement extends CheckResult {
@@ -94,23 +97,27 @@ export function checkInput(check: CheckConfig, samples: Samples, now: number, se
 }
 
 /**
- * True when the same anomaly rule breached at the same time of day one or seven days earlier.
- * Like with like: when today's window is judged from `judgeFrom` on (the points before the deploy
- * masked), the past window is masked over the same span of the day.
+ * True when the same anomaly rule breached (or found the series unusual) at the same time of day
+ * in every past period there, 1 d and 7 d ago, with a deviation of about today's size in today's
+ * direction (seasonal-repeat.ts). Why every period: on day 3 a bad build yesterday at this time
+ * must not excuse today's. Like with like: when today's window is judged from `judgeFrom` on (the
+ * points before the deploy masked), the past window is masked over the same span of the day.
  */
-function repeatsSeasonally(check: CheckConfig, now: number, seasonal: { dayAgo?: Series; weekAgo?: Series }, judgeFrom?: number): boolean {
+function repeatsSeasonally(check: CheckConfig, today: Verdict, now: number, seasonal: SeasonalPasts, judgeFrom?: number): boolean {
   const pasts: Array<[Series | undefined, number]> = [[seasonal.dayAgo, DAY_MS], [seasonal.weekAgo, 7 * DAY_MS]];
   const windowStart = now - check.detector.window * 1000;
-  for (const [past, offset] of pasts) {
-    if (!past || past.timestamps.length === 0) continue;
+  const answers = pasts.map(([past, offset]) => {
+    if (!past || past.timestamps.length === 0) return undefined;
     const pastSamples = judgeFrom !== undefined && judgeFrom > windowStart ? maskRange(past, windowStart - offset, judgeFrom - offset) : past;
     const input: CheckInput = { ...checkInput({ ...check, dynamic: 'off', static: undefined }, pastSamples, now - offset) };
+    const then = evaluateCheck(input).anomaly;
+    // A past window too short to judge cannot tell (missing evidence drops nothing).
+    if (then.kind !== 'pass' && then.kind !== 'breach') return undefined;
     // Why `unusual`: the default verdict breaches only beyond a minimum effect; a spike that was
     // unusual yesterday but just under that floor is still the same daily pattern.
-    const then = evaluateCheck(input).anomaly;
-    if (then.kind === 'breach' || then.unusual) return true;
-  }
-  return false;
+    return (then.kind === 'breach' || then.unusual === true) && sameSizeRepeat(today.z, then.z);
+  });
+  return everyPeriodRepeats(answers);
 }
 
 /** Index of the seasonal series by label set. */
@@ -151,5 +158,5 @@ export function withSeasonalRepeat(
   judgeFrom?: number,
 ): SeriesJudgement {
   if (!seasonal || j.anomaly.kind !== 'breach' || j.seasonalRepeat !== undefined) return j;
-  return { ...j, seasonalRepeat: repeatsSeasonally(check, now, seasonal, judgeFrom) };
+  return { ...j, seasonalRepeat: repeatsSeasonally(check, j.anomaly, now, seasonal, judgeFrom) };
 }
