@@ -78,7 +78,7 @@ function toSeries(check: CheckConfig, j: SeriesJudgement, inScope: boolean): Eva
   const v = primary(anomaly, j.threshold);
   const parts = [`${anomaly.rule}: ${anomaly.kind}, ${anomaly.reason}`];
   if (j.threshold) parts.push(`${j.threshold.rule}: ${j.threshold.kind}, ${j.threshold.reason}`);
-  if (j.seasonalRepeat) parts.push('the anomaly repeats at this time 1 d or 7 d ago (seasonal: the monitor ignores it)');
+  if (j.seasonalRepeat) parts.push('the anomaly repeats at this time, at about this size, 1 d and 7 d ago (every period fetched; seasonal: the monitor ignores it)');
   const rules: EvaluatedRule[] = [{ rule: anomaly.rule, verdict: anomaly.kind, unit: 'z', threshold: num(anomaly.threshold) }];
   if (j.threshold) rules.push({ rule: j.threshold.rule, verdict: j.threshold.kind, unit: 'value', threshold: num(j.threshold.threshold) });
   return { labels: j.labels, inScope, verdict: v.kind, value: num(v.value), mean: num(v.mean), std: num(v.std), z: num(v.z), threshold: num(v.threshold), rules, reason: parts.join('; ') };

@@ -16,8 +16,9 @@ export interface SeriesJudgement extends CheckResult {
   /** Finite samples inside the judged window (0: the series has no recent data). */
   recentSamples: number;
   /**
-   * The anomaly breach repeats at the same time of day one day or seven days earlier: a seasonal
-   * pattern (the daily spike), not something the deploy did. Set only when the anomaly breached.
+   * The anomaly breach repeats, at about its size, at the same time of day in every past period
+   * fetched (1 d and 7 d ago; seasonal-repeat.ts): a seasonal pattern (the daily spike), not
+   * something the deploy did. Set only when the anomaly breached.
    */
   seasonalRepeat?: boolean;
 }
@@ -147,8 +148,8 @@ export function judgeSeries(
 }
 
 /**
- * The judgement with `seasonalRepeat` set when its anomaly breached and the breach repeats a day
- * or a week earlier (`judgeFrom`: today's window was judged from there on, see `repeatsSeasonally`).
+ * The judgement with `seasonalRepeat` set when its anomaly breached and the breach repeats in the
+ * past periods (`judgeFrom`: today's window was judged from there on, see `repeatsSeasonally`).
  */
 export function withSeasonalRepeat(
   check: CheckConfig,
