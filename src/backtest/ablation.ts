@@ -12,9 +12,12 @@ export const VARIANTS: { name: string; change: (p: DefaultParams) => Partial<Def
   { name: 'no alarm record (adaptive suppression off)', change: () => ({ recordHalfLife: 0 }) },
   { name: 'no minimum relative change', change: () => ({ minRelativeChange: 0 }) },
   { name: 'no persistence (short window 1)', change: () => ({ shortWindow: 1 }) },
+  { name: 'short window 2 (shipped until 2026-11-29)', change: () => ({ shortWindow: 2 }) },
   { name: 'no refractory period', change: () => ({ refractory: 0 }) },
   { name: 'no winsorising (clip off)', change: () => ({ clip: Infinity }) },
-  { name: 'no daily seasonal comparison', change: () => ({ seasonLag: 0 }) },
+  { name: 'no daily seasonal comparison (nor weekly)', change: () => ({ seasonLag: 0 }) },
+  { name: 'no weekly seasonal comparison', change: () => ({ weekSlot: 0 }) },
+  { name: 'no slow score', change: () => ({ slowWindow: 0 }) },
   { name: 'no relative std floor', change: (p) => ({ guards: { ...p.guards, minRelativeStd: 0 } }) },
   { name: 'seed baseline length (3 h = 36 samples)', change: () => ({ baseline: 36 }) },
 ];

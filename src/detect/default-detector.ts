@@ -15,7 +15,9 @@ import { baselineExtreme, beyond, largestMagnitude, negligible, sustained } from
  */
 export const DEFAULT_SHAPE = {
   baselineSamples: 288,
-  shortWindowSamples: 2,
+  shortWindowSamples: 3,
+  slowWindowSamples: 24,
+  weekly: true,
   scoreHistorySamples: 288,
   refractorySamples: 72,
   seasonSlackSamples: 1,
@@ -41,6 +43,9 @@ export function defaultParams(stepSeconds: number, direction: Direction, guards:
     zCap: d.zCap,
     seasonLag: Math.round(86400 / stepSeconds),
     seasonSlack: d.seasonSlackSamples,
+    // Why 5-minute slots: a week of raw 15 s samples would be 322 KB per series.
+    weekSlot: d.weekly ? Math.max(1, Math.round(86400 / stepSeconds / 288)) : 0,
+    slowWindow: d.slowWindowSamples,
     minZ: d.minZ,
     minRelativeChange: d.minRelativeChange,
     tailProbability: d.tailProbability,

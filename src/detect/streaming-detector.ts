@@ -1,6 +1,8 @@
 import type { Direction } from './verdict.js';
 import { directedZ, flooredStd, zOf, type Guards } from './guards.js';
 import { RollingMoments, upperTail } from './rolling-moments.js';
+import { SlotHistory } from './slot-history.js';
+import { SlowScore } from './slow-score.js';
 
 export { upperTail } from './rolling-moments.js';
 
@@ -53,6 +55,16 @@ export interface DefaultParams {
   seasonLag: number;
   /** Half-width, in samples, of the neighbourhood around the same time yesterday. */
   seasonSlack: number;
+  /**
+   * The weekly seasonal comparison (7 seasonal lags back): samples per slot of its history, which
+   * keeps slot means (0: off). See slot-history.ts.
+   */
+  weekSlot: number;
+  /**
+   * Points averaged into the slow score, a second way to alarm with its own likelihood and record
+   * (a level shift or drift too small for the short score; 0: off). See slow-score.ts.
+   */
+  slowWindow: number;
   /** Guards (minimum samples, std floors, volume). */
   guards: Guards;
   direction: Direction;
@@ -77,10 +89,11 @@ export interface StepResult {
 /**
  * The default detector, one instance per series, fed one point at a time (each point judged only
  * against earlier points). Per point: a z-score against a winsorised trailing baseline (and
- * against the same time yesterday); the short-term average of those z-scores; an alarm when that
- * average is a minimum effect in absolute terms (z and relative change), unlikely under the
- * series' own history of scores (anomaly likelihood) and above the series' own decaying record of
- * scores (adaptive suppression); then silence for `refractory` samples (one alarm per episode).
+ * against the same time yesterday and a week ago); the short-term average of those z-scores; an
+ * alarm when that average is a minimum effect in absolute terms (z and relative change), unlikely
+ * under the series' own history of scores (anomaly likelihood) and above the series' own decaying
+ * record of scores (adaptive suppression), or when the slow score (a longer average) is unlikely
+ * and above its own record; then silence for `refractory` samples (one alarm per episode).
  */
 export class StreamingDetector {
   private readonly base: RollingMoments;
@@ -96,9 +109,13 @@ export class StreamingDetector {
   /** Departures from a flat baseline waiting to enter it (value, step at which they enter). */
   private readonly held: { x: number; due: number }[] = [];
   private readonly decay: number;
+  private readonly week?: SlotHistory;
+  private readonly slow?: SlowScore;
 
   constructor(readonly p: DefaultParams) {
     this.history = new Float64Array(p.seasonLag > 0 ? p.seasonLag + p.seasonSlack + 1 : 1);
+    if (p.seasonLag > 0 && p.weekSlot > 0) this.week = new SlotHistory(7 * p.seasonLag, p.weekSlot, p.seasonSlack);
+    if (p.slowWindow > 0) this.slow = new SlowScore(p.slowWindow, p.scoreHistory);
     this.base = new RollingMoments(p.baseline);
     this.scores = new RollingMoments(p.scoreHistory);
     this.recentZ = new Float64Array(Math.max(1, p.shortWindow));
@@ -139,13 +156,25 @@ export class StreamingDetector {
       if (z > 0) z = Math.min(z, this.seasonalZ(x, sigma));
     }
     const { short, score, ready } = this.scoreOf(z);
-    const bar = this.decay > 0 ? this.record : 0;
-    const alarm = ready && this.sinceAlarm > this.p.refractory && this.effectLargeEnough(z, x, mean) &&
-      score >= 1 - this.p.tailProbability && short > bar;
+    let bar = this.decay > 0 ? this.record : 0;
+    const slow = this.slow;
+    slow?.step(z, ready);
+    const likely = 1 - this.p.tailProbability;
+    const free = ready && this.sinceAlarm > this.p.refractory && this.effectLargeEnough(z, x, mean);
+    let alarm = free && score >= likely && short > bar;
+    // Why a second way: a level shift or drift of 1-2 sigmas held for a while never makes an
+    // unlikely short score, but its slow score is unlikely against the slow scores' own history.
+    if (free && !alarm && slow && slow.value > (this.decay > 0 ? slow.record : 0) && slow.score() >= likely) {
+      alarm = true;
+      bar = this.decay > 0 ? slow.record : 0;
+    }
     if (alarm) this.sinceAlarm = 0;
     // Why only once the daily comparison is active: the first day's daily pattern would otherwise
     // set a record that hides anomalies for days.
-    if (ready && (this.p.seasonLag <= 0 || this.seen >= this.p.seasonLag + this.p.seasonSlack)) this.updateRecord(short);
+    if (ready && (this.p.seasonLag <= 0 || this.seen >= this.p.seasonLag + this.p.seasonSlack)) {
+      this.updateRecord(short);
+      if (this.decay > 0) slow?.updateRecord(this.decay, this.p.recordCap, this.p.recordGrowth);
+    }
     this.learnOrHold(x, mean, sigma);
     this.remember(x);
     return { z, score, alarm, mean, std: sigma, shortZ: short, bar };
@@ -167,8 +196,16 @@ export class StreamingDetector {
     this.record = Math.max(this.record * this.decay, Math.min(short, cap));
   }
 
-  /** Directed z of x against the closest value around the same time one season ago (Infinity: unknown). */
+  /**
+   * Directed z of x against the closest value around the same time one day ago, or one week ago
+   * when that is closer (Infinity: unknown).
+   */
   private seasonalZ(x: number, sigma: number): number {
+    const daily = this.dailyZ(x, sigma);
+    return this.week ? Math.min(daily, this.week.z(x, sigma, this.p.direction)) : daily;
+  }
+
+  private dailyZ(x: number, sigma: number): number {
     const { seasonLag: lag, seasonSlack: k } = this.p;
     if (lag <= 0 || this.seen < lag + k || !(sigma > 0)) return Infinity;
     const h = this.history;
@@ -184,6 +221,7 @@ export class StreamingDetector {
 
   private remember(x: number): void {
     this.history[this.seen % this.history.length] = x;
+    this.week?.push(x);
     this.seen++;
   }
 
