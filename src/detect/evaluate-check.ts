@@ -1,9 +1,9 @@
 import type { CheckInput, CheckResult } from './check.js';
 import type { Verdict } from './verdict.js';
 import { resolveGuards, type Guards } from './guards.js';
-import { upperBound, statsOf, validateSamples } from './series-stats.js';
+import { upperBound, validateSamples } from './series-stats.js';
 import { judgeWindow } from './zscore.js';
-import { thresholdFromMeans, trimmedMean } from './threshold.js';
+import { thresholdFromMeans } from './threshold.js';
 import { defaultVerdict } from './default-detector.js';
 import { fusedPass } from './fused-pass.js';
 
@@ -13,9 +13,9 @@ import { fusedPass } from './fused-pass.js';
  * threshold rule. Pure: no I/O, no clock. Malformed input yields `error` verdicts, never a throw.
  *
  * Today's samples are read once (`fusedPass`): the z-score baseline, the dynamic history and the
- * judged window's average come from the same pass. A dynamic or seasonal threshold reads its
- * history once more for the margin's standard deviation. The results equal `zscoreVerdict` and
- * `thresholdVerdict` computed separately (tested).
+ * judged window's average, and a dynamic or seasonal margin's standard deviation over the history,
+ * all come from the same pass. The results equal `zscoreVerdict` and `thresholdVerdict` computed
+ * separately (tested).
  */
 export function evaluateCheck(input: CheckInput): CheckResult {
   const problem = validateSamples(input.samples);
@@ -39,12 +39,18 @@ export function evaluateCheck(input: CheckInput): CheckResult {
   const end = upperBound(ts, now - windowMs);
   const windowEnd = upperBound(ts, now);
   const dynamic = wantsThreshold && input.dynamic !== 'off';
+  const dynStart = dynamic ? upperBound(ts, now - windowMs - dynamicMs) : end;
   const stats = fusedPass(s.values, {
-    // Why: an empty range where a rule does not need it, so the pass reads only what is used.
-    baseStart: zscore && !input.baseline ? upperBound(ts, now - windowMs - baselineMs) : end,
-    dynStart: dynamic ? upperBound(ts, now - windowMs - dynamicMs) : end,
+    // Why: an empty range where a rule does not need it, so the pass reads only what is used; an
+    // unused baseline takes the dynamic history's range, so its statistics are the margin's.
+    baseStart: zscore && !input.baseline ? (dynamic && dynamicMs === baselineMs ? dynStart : upperBound(ts, now - windowMs - baselineMs)) : dynStart,
+    dynStart,
     end,
     windowEnd: wantsThreshold ? windowEnd : end,
+    // The margin's noise scale: the std over the same history as the level (dynamic only).
+    noise: dynamic,
+    // The judged window without its most extreme scrape (threshold rules): the same walk.
+    trim: wantsThreshold ? input.direction : undefined,
   });
   const direction = input.direction;
   const base = input.baseline ?? stats.baseline;
@@ -52,8 +58,6 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     ? judgeWindow(s.values, end, windowEnd, base.mean, base.std, base.count, { threshold: d.threshold, direction, guards }, 'zscore')
     : defaultAnomaly(input, guards, baselineMs, windowMs);
   if (!wantsThreshold) return { anomaly };
-  // The margin's noise scale: the std over the same history as the level (one more pass, dynamic only).
-  const noiseStd = dynamic ? statsOf(s.values, upperBound(ts, now - windowMs - dynamicMs), end).std : undefined;
   const threshold = thresholdFromMeans(stats.window, stats.dynamic, {
     static: input.static,
     mode: input.dynamic,
@@ -62,9 +66,9 @@ export function evaluateCheck(input: CheckInput): CheckResult {
     direction,
     minSamples: guards.minSamples,
     seasonal: input.seasonal,
-    ...(input.margin ? { margin: input.margin } : {}),
-    ...(noiseStd !== undefined ? { noiseStd } : {}),
-    trimmedMean: trimmedMean(s.values, end, windowEnd, direction),
+    margin: input.margin,
+    noiseStd: stats.noise?.std,
+    trimmedMean: stats.trimmedMean,
   });
   return { anomaly, threshold };
 }

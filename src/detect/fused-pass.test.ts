@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { evaluateCheck } from './evaluate-check.js';
 import { fusedPass } from './fused-pass.js';
 import { statsOf } from './series-stats.js';
 import { zscoreVerdict } from './zscore.js';
-import { thresholdVerdict } from './threshold.js';
+import { thresholdVerdict, trimmedMean } from './threshold.js';
 import { resolveGuards } from './guards.js';
 import type { CheckInput, Samples } from './check.js';
 
@@ -44,6 +45,42 @@ test('fusedPass equals statsOf and plain in-order means on random data with NaN,
   }
 });
 
+test('fusedPass: the margin statistics and the trimmed window equal statsOf and trimmedMean (property: NaN, Inf, gaps)', () => {
+  // Values: runs of a level with noise (gap-free stretches take the unchecked loops), NaN (gaps),
+  // +-Infinity (broken scrapes), at small and large levels (the shift matters at 1e9).
+  const value = fc.oneof(
+    { weight: 12, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+    { weight: 1, arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0) },
+  );
+  const gapFree = fc.double({ min: -10, max: 10, noNaN: true });
+  const series = fc.record({
+    level: fc.constantFrom(0, 1, 100, -50, 1e9),
+    vs: fc.oneof(fc.array(value, { maxLength: 300 }), fc.array(gapFree, { maxLength: 300 })),
+    asArray: fc.boolean(),
+  });
+  const cuts = fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat());
+  const direction = fc.constantFrom<'up' | 'down' | 'both' | undefined>('up', 'down', 'both', undefined);
+  fc.assert(
+    fc.property(series, cuts, fc.boolean(), direction, ({ level, vs, asArray }, [e, bs, ds, we], noise, trim) => {
+      const raw = vs.map((v) => level + v);
+      const values = asArray ? raw : Float64Array.from(raw);
+      const n = raw.length;
+      const end = e % (n + 1);
+      // Baseline longer, dynamic longer, or both the same range (the margin then shares the baseline's sums).
+      const baseStart = bs % (end + 1);
+      const dynStart = ds % 3 === 0 ? baseStart : ds % (end + 1);
+      const windowEnd = end + (we % (n - end + 1));
+      const got = fusedPass(values, { baseStart, dynStart, end, windowEnd, noise, trim });
+      assert.deepEqual(got.baseline, statsOf(values, baseStart, end));
+      assert.deepEqual(got.dynamic, naiveMean(values, dynStart, end));
+      assert.deepEqual(got.noise, noise ? statsOf(values, dynStart, end) : undefined);
+      assert.deepEqual(got.window, naiveMean(values, end, windowEnd));
+      assert.equal(got.trimmedMean, trim === undefined ? undefined : trimmedMean(values, end, windowEnd, trim));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test('evaluateCheck equals zscoreVerdict + thresholdVerdict computed separately', () => {
   const r = rng(11);
   const kinds = new Set<string>();
@@ -56,7 +93,14 @@ test('evaluateCheck equals zscoreVerdict + thresholdVerdict computed separately'
       samples: s, now, detector, direction: (['up', 'down', 'both'] as const)[k % 3],
       dynamic: modes[Math.floor(r() * 3)], dynamicWindowSeconds: 600 + Math.floor(r() * 10_000),
       ...(r() < 0.7 ? { static: 100 * r() } : {}),
-      seasonal: { dayAgo: series(r, 50, true), ...(r() < 0.5 ? { weekAgo: series(r, 50, false) } : {}) },
+      ...(r() < 0.3 ? { margin: { relative: r(), sigmas: 4 * r() } } : {}),
+      seasonal: {
+        dayAgo: series(r, 50, true),
+        ...(r() < 0.5 ? { weekAgo: series(r, 50, false) } : {}),
+        ...(r() < 0.5 ? { dayAgoWindow: series(r, 20, true), weekAgoWindow: series(r, 20, false) } : {}),
+      },
+      // Baseline statistics pushed down (the z-score rule's): the threshold still reads the samples.
+      ...(r() < 0.15 ? { baseline: { mean: 50, std: 5, count: 30 } } : {}),
     };
     const guards = resolveGuards(detector);
     const windowMs = detector.window * 1000;
@@ -64,11 +108,11 @@ test('evaluateCheck equals zscoreVerdict + thresholdVerdict computed separately'
       anomaly: zscoreVerdict(s, now, { baselineMs: detector.baseline * 1000, windowMs, threshold: detector.threshold, direction: input.direction, guards }),
       threshold: input.static === undefined && input.dynamic === 'off' ? undefined : thresholdVerdict(s, now, {
         static: input.static, mode: input.dynamic, windowMs, dynamicWindowMs: input.dynamicWindowSeconds * 1000,
-        direction: input.direction, minSamples: guards.minSamples, seasonal: input.seasonal,
+        direction: input.direction, minSamples: guards.minSamples, seasonal: input.seasonal, margin: input.margin,
       }),
     };
     const got = evaluateCheck(input);
-    assert.deepEqual(got.anomaly, expected.anomaly, `case ${k}`);
+    if (!input.baseline) assert.deepEqual(got.anomaly, expected.anomaly, `case ${k}`);
     assert.deepEqual(got.threshold, expected.threshold, `case ${k}`);
     kinds.add(`anomaly:${got.anomaly.kind}`).add(`threshold:${got.threshold?.kind}`);
   }

@@ -1,5 +1,5 @@
 import type { Samples } from './check.js';
-import { finiteMean } from './fused-pass.js';
+import { finiteMean } from './fused-loops.js';
 
 /** Count, mean and (population) standard deviation of the finite values in a range. */
 export interface RangeStats {
@@ -22,8 +22,10 @@ export function lowerBound(ts: ArrayLike<number>, t: number): number {
 
 /** First index whose timestamp is > t (binary search; timestamps ascending). */
 export function upperBound(ts: ArrayLike<number>, t: number): number {
-  let lo = 0;
   let hi = ts.length;
+  // Why first: the judged window ends at `now`, at or after the newest sample (one read, not ~10).
+  if (hi > 0 && ts[hi - 1] <= t) return hi;
+  let lo = 0;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (ts[mid] <= t) lo = mid + 1;
