@@ -2,7 +2,7 @@ import type { Direction, Verdict } from './verdict.js';
 import type { Samples } from './check.js';
 import { indexRange, rangeMean, rangeStats } from './series-stats.js';
 import { fmt } from './zscore.js';
-import { periodMean } from './period-mean.js';
+import { periodMean, type PeriodMean } from './period-mean.js';
 
 /**
  * How far beyond the dynamic or seasonal level a window's average must lie to breach: the larger of
@@ -117,11 +117,15 @@ export function thresholdFromMeans(judged: RangeMean, history: RangeMean, p: Thr
   if (level.kind === 'none') return { kind: 'inconclusive', rule, reason: level.reason, value: judged.mean };
   const down = p.direction === 'down';
   const value = judged.mean;
-  const beyond = (x: number) => (down ? x < level.threshold : x > level.threshold);
-  const breach = beyond(value) && (p.trimmedMean === undefined || beyond(p.trimmedMean));
-  const cmp = down ? 'below' : 'above';
-  const oneScrape = !breach && beyond(value) ? ' without its most extreme scrape' : '';
-  const reason = `average ${fmt(value)} ${breach ? '' : 'not '}${cmp} ${level.what}${oneScrape}`;
+  const t = level.threshold;
+  // Why no helper closure: one per verdict was a visible share of evaluating 10,000 series.
+  const valueBeyond = down ? value < t : value > t;
+  const tm = p.trimmedMean;
+  const breach = valueBeyond && (tm === undefined || (down ? tm < t : tm > t));
+  // "average V [not] above|below <what>[ without its most extreme scrape]", from fixed words.
+  const verb = down ? (breach ? ' below ' : ' not below ') : breach ? ' above ' : ' not above ';
+  const head = `average ${fmt(value)}${verb}${level.what}`;
+  const reason = !breach && valueBeyond ? `${head} without its most extreme scrape` : head;
   const v: Verdict = { kind: breach ? 'breach' : 'pass', rule, reason, value, threshold: level.threshold };
   if (level.average !== undefined) v.mean = level.average;
   if (p.noiseStd !== undefined && Number.isFinite(p.noiseStd) && p.mode !== 'off') v.std = p.noiseStd;
@@ -139,62 +143,89 @@ function levelOf(today: RangeMean, p: ThresholdParams): Level {
   if (today.count < p.minSamples) {
     return { kind: 'none', reason: `history has ${today.count} samples, need ${p.minSamples}` };
   }
-  const average = p.mode === 'seasonal' ? seasonalAverage(today.mean, p.seasonal) : today.mean;
+  const seasonal = p.mode === 'seasonal' ? p.seasonal : undefined;
+  // Each past history period is read once, for the level and for the excursion.
+  const day = seasonal?.dayAgo ? pastMean(seasonal.dayAgo) : undefined;
+  const week = seasonal?.weekAgo ? pastMean(seasonal.weekAgo) : undefined;
+  const average = p.mode === 'seasonal' ? seasonalAverage(today.mean, day, week) : today.mean;
   const m = p.margin ?? DEFAULT_MARGIN;
   const noise = p.noiseStd !== undefined && Number.isFinite(p.noiseStd) ? m.sigmas * p.noiseStd : 0;
   const relative = m.relative * Math.abs(average);
   let margin = Math.max(relative, noise);
-  let why = noise > relative ? `${m.sigmas} sigma` : `${Math.round(100 * m.relative)}%`;
-  const expected = p.mode === 'seasonal' ? seasonalExcursion(p) : undefined;
+  // " (3 sigma)" or " (50%)", then " + B as the same window 1 d / 7 d ago stood out" when the season widened it.
+  let why = marginWords(m, noise > relative);
+  const expected = seasonal ? seasonalExcursion(seasonal, day, week, p) : undefined;
   if (expected !== undefined && expected > 0) {
     // Why added, not max: the season's excursion moves where the window is expected to be; noise
     // around that expectation still needs the ordinary margin on top.
     const by = expected * Math.abs(average);
     margin += by;
-    why += ` + ${fmt(by)} as the same window 1 d / 7 d ago stood out`;
+    why = `${why.slice(0, -1)} + ${fmt(by)} as the same window 1 d / 7 d ago stood out)`;
   }
   const down = p.direction === 'down';
   const moved = down ? average - margin : average + margin;
   const bySt = p.static !== undefined && (down ? p.static < moved : p.static > moved);
   const threshold = bySt ? (p.static as number) : moved;
-  const made = `${p.mode} level ${fmt(average)} ${down ? '-' : '+'} margin ${fmt(margin)} (${why})`;
-  const what = bySt ? `static threshold ${fmt(threshold)} (above ${made})` : `${p.mode} threshold ${fmt(threshold)} = ${made}`;
-  return { kind: 'level', threshold, average, what };
+  // "<mode> level A +|- margin M (why)", preceded by "static threshold T (above " (closed after it)
+  // or by "<mode> threshold T = ". Why whole phrases rather than one template piece per word:
+  // every verdict carries its reason, and each joined piece was a visible share of the bench.
+  const seasonalMode = p.mode === 'seasonal';
+  const lead = bySt ? 'static threshold ' : seasonalMode ? 'seasonal threshold ' : 'dynamic threshold ';
+  const levelWord = bySt ? (seasonalMode ? ' (above seasonal level ' : ' (above dynamic level ') : seasonalMode ? ' = seasonal level ' : ' = dynamic level ';
+  const made = `${lead}${fmt(threshold)}${levelWord}${fmt(average)}${down ? ' - margin ' : ' + margin '}${fmt(margin)}${why}`;
+  return { kind: 'level', threshold, average, what: bySt ? `${made})` : made };
+}
+
+/** The last margin's words (one entry: a check's series share their margin). */
+let wordsFor: ThresholdMargin = { relative: NaN, sigmas: NaN };
+let sigmaWords = '';
+let relativeWords = '';
+
+/** " (<sigmas> sigma)" or " (<relative as a whole percentage>%)": the margin's reason in force. */
+function marginWords(m: ThresholdMargin, bySigma: boolean): string {
+  if (m.relative !== wordsFor.relative || m.sigmas !== wordsFor.sigmas) {
+    wordsFor = { relative: m.relative, sigmas: m.sigmas };
+    sigmaWords = ` (${m.sigmas} sigma)`;
+    relativeWords = ` (${Math.round(100 * m.relative)}%)`;
+  }
+  return bySigma ? sigmaWords : relativeWords;
+}
+
+/** Count and mean of a past period: all samples given are its window (the caller fetched that range). */
+function pastMean(s: Samples): PeriodMean {
+  return periodMean(s.values, s.timestamps.length);
 }
 
 /** Mean of today's history average and the averages of the past history windows given. */
-function seasonalAverage(today: number, past: SeasonalPast | undefined): number {
+function seasonalAverage(today: number, day: PeriodMean | undefined, week: PeriodMean | undefined): number {
   let sum = today;
   let periods = 1;
-  for (const s of [past?.dayAgo, past?.weekAgo]) {
-    if (!s) continue;
-    // Why: all samples given for a past period are its window (the caller fetched that range).
-    const st = periodMean(s.values, s.timestamps.length);
-    if (st.count > 0) {
-      sum += st.mean;
-      periods++;
-    }
+  if (day && day.count > 0) {
+    sum += day.mean;
+    periods++;
+  }
+  if (week && week.count > 0) {
+    sum += week.mean;
+    periods++;
   }
   return sum / periods;
 }
 
 /**
- * How far (in the bad direction) the past judged windows stood beyond their own history averages,
- * as a share of those averages (a relative change carries over from a quiet Sunday to a busy
- * Monday): the smaller over the periods that have both, so a bad hour a day ago alone does not widen
- * today's margin. Undefined without any such period (or with a zero history average).
+ * How far (in the bad direction) the past judged windows stood beyond their own history averages
+ * (`day`, `week`: the means of `s.dayAgo`, `s.weekAgo`), as a share of those averages (a relative
+ * change carries over from a quiet Sunday to a busy Monday): the smaller over the periods that have
+ * both, so a bad hour a day ago alone does not widen today's margin. Undefined without any such
+ * period (or with a zero history average).
  */
-function seasonalExcursion(p: ThresholdParams): number | undefined {
-  const s = p.seasonal;
-  if (!s) return undefined;
-  let out: number | undefined;
-  for (const [hist, win] of [[s.dayAgo, s.dayAgoWindow], [s.weekAgo, s.weekAgoWindow]] as const) {
-    if (!hist || !win) continue;
-    const h = periodMean(hist.values, hist.timestamps.length);
-    const w = periodMean(win.values, win.timestamps.length);
-    if (h.count < p.minSamples || w.count === 0 || h.mean === 0) continue;
-    const d = (p.direction === 'down' ? h.mean - w.mean : w.mean - h.mean) / Math.abs(h.mean);
-    out = out === undefined ? d : Math.min(out, d);
-  }
-  return out;
+function seasonalExcursion(s: SeasonalPast, day: PeriodMean | undefined, week: PeriodMean | undefined, p: ThresholdParams): number | undefined {
+  const d = day && s.dayAgoWindow ? excursion(day, pastMean(s.dayAgoWindow), p) : undefined;
+  const w = week && s.weekAgoWindow ? excursion(week, pastMean(s.weekAgoWindow), p) : undefined;
+  return d === undefined ? w : w === undefined ? d : Math.min(d, w);
+}
+
+/** One period's excursion (see seasonalExcursion), undefined when it cannot say. */
+function excursion(h: PeriodMean, w: PeriodMean, p: ThresholdParams): number | undefined {
+  if (h.count < p.minSamples || w.count === 0 || h.mean === 0) return undefined;
+  return (p.direction === 'down' ? h.mean - w.mean : w.mean - h.mean) / Math.abs(h.mean);
 }
