@@ -48,7 +48,7 @@ function plainThresholdReason(judged: RangeMean, history: RangeMean, p: Threshol
     const bySt = p.static !== undefined && (down ? p.static < moved : p.static > moved);
     threshold = bySt ? (p.static as number) : moved;
     const made = `${p.mode} level ${fmt(average)} ${down ? '-' : '+'} margin ${fmt(margin)} (${why})`;
-    what = bySt ? `static threshold ${fmt(threshold)} (above ${made})` : `${p.mode} threshold ${fmt(threshold)} = ${made}`;
+    what = bySt ? `static threshold ${fmt(threshold)} (${down ? 'below' : 'above'} ${made})` : `${p.mode} threshold ${fmt(threshold)} = ${made}`;
   }
   const beyond = (x: number) => (down ? x < threshold : x > threshold);
   const breach = beyond(judged.mean) && (p.trimmedMean === undefined || beyond(p.trimmedMean));

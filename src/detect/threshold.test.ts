@@ -55,7 +55,11 @@ test('static stays an absolute limit: threshold = max(static, level + margin); d
   const down = thresholdVerdict(d, NOW, { ...base, direction: 'down' });
   assert.equal(down.threshold, 50);
   assert.equal(down.kind, 'breach');
-  assert.equal(thresholdVerdict(d, NOW, { ...base, direction: 'down', static: 30 }).threshold, 30);
+  const low = thresholdVerdict(d, NOW, { ...base, direction: 'down', static: 30 });
+  assert.equal(low.threshold, 30);
+  // The static limit lies below the level for `down`: the reason must not say "above".
+  assert.match(low.reason, /not below static threshold 30\.00 \(below dynamic level 100\.00 - margin 50\.00/);
+  assert.match(hi.reason, /static threshold 200\.00 \(above dynamic level/);
 });
 
 test('seasonal: a spike that stood out at the same time 1 d and 7 d ago widens the margin; a one-off a day ago does not', () => {

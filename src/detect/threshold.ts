@@ -166,12 +166,14 @@ function levelOf(today: RangeMean, p: ThresholdParams): Level {
   const moved = down ? average - margin : average + margin;
   const bySt = p.static !== undefined && (down ? p.static < moved : p.static > moved);
   const threshold = bySt ? (p.static as number) : moved;
-  // "<mode> level A +|- margin M (why)", preceded by "static threshold T (above " (closed after it)
+  // "<mode> level A +|- margin M (why)", preceded by "static threshold T (above|below " (closed after it)
   // or by "<mode> threshold T = ". Why whole phrases rather than one template piece per word:
   // every verdict carries its reason, and each joined piece was a visible share of the bench.
   const seasonalMode = p.mode === 'seasonal';
   const lead = bySt ? 'static threshold ' : seasonalMode ? 'seasonal threshold ' : 'dynamic threshold ';
-  const levelWord = bySt ? (seasonalMode ? ' (above seasonal level ' : ' (above dynamic level ') : seasonalMode ? ' = seasonal level ' : ' = dynamic level ';
+  // The static limit lies beyond the moved level in the check's direction: above it, or below for `down`.
+  const beyondWord = down ? ' (below ' : ' (above ';
+  const levelWord = bySt ? `${beyondWord}${seasonalMode ? 'seasonal level ' : 'dynamic level '}` : seasonalMode ? ' = seasonal level ' : ' = dynamic level ';
   const made = `${lead}${fmt(threshold)}${levelWord}${fmt(average)}${down ? ' - margin ' : ' + margin '}${fmt(margin)}${why}`;
   return { kind: 'level', threshold, average, what: bySt ? `${made})` : made };
 }
