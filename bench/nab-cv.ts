@@ -1,13 +1,16 @@
 /**
- * Leave-one-category-out cross-validation of the default detector on NAB-layout data, plus its
- * false-alarm rate on the stress suite (healthy bursty, heavy-tailed, shifting streams).
- * Run: `npm run bench:nab-cv [-- --data DIR] [--max-stress N] [--stress-seeds 1,2,3] [--caps 50,200] [--baselines 288]
+ * Leave-one-category-out (or leave-one-group-out) cross-validation of the default detector on
+ * NAB-layout data, plus its false-alarm rate on the stress suite (healthy bursty, heavy-tailed,
+ * shifting streams).
+ * Run: `npm run bench:nab-cv [-- --data DIR] [--folds category|group] [--max-stress N] [--stress-seeds 1,2,3] [--caps 50,200] [--baselines 288]
  * [--slow 0,12,24] [--weekly off,on] [--suite all|base] [--json]`. `--suite base`: the stress suite without the streams of
- * the unseen kinds (stress-kinds.ts), as it was before they were added.
+ * the unseen kinds (stress-kinds.ts), as it was before they were added. `--folds group`: one fold per
+ * group of related series (src/backtest/nab-folds.ts; 11 on nab-dev) instead of per category (4).
  * The grid is small on purpose (few knobs); docs/detection.md explains each axis.
  */
 import { crossValidate, type Candidate } from '../src/backtest/nab-cv.js';
 import { DEFAULT_SHAPE } from '../src/detect/default-detector.js';
+import type { FoldMode } from '../src/backtest/nab-folds.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -67,15 +70,24 @@ function main(): void {
   const slows = arg('--slow', '0,12,24').split(',').map(Number);
   const weeklies = arg('--weekly', 'off,on').split(',').map((w) => w === 'on');
   const suite = arg('--suite', 'all') as 'all' | 'base';
-  const r = crossValidate(data, grid(baselines, caps, slows, weeklies), maxStress, seeds, suite === 'all');
+  const foldMode = arg('--folds', 'category') as FoldMode;
+  if (foldMode !== 'category' && foldMode !== 'group') throw new Error(`--folds: expected category or group, got ${foldMode}`);
+  const r = crossValidate(data, grid(baselines, caps, slows, weeklies), maxStress, seeds, suite === 'all', foldMode);
   const shipped = NAME(DEFAULT_SHAPE);
   if (process.argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify({ ...r, shipped, seconds: (performance.now() - started) / 1000 })}\n`);
     return;
   }
-  const lines = [`stress limit: ${maxStress} false alarms per 10,000 samples (each stream's rate averaged over stress seeds ${seeds.join(', ')})`, '', '| held-out category | chosen on the other three | train score | held-out detected | held-out false alarms |', '|---|---|---|---|---|'];
-  for (const f of r.folds) lines.push(`| ${f.heldOut} | ${f.chosen} | ${f.trainScore.toFixed(1)} | ${f.heldOutDetected} | ${f.heldOutFalseAlarms} |`);
+  const lines = [
+    `folds: ${r.folds.length} (${r.foldMode}); stress limit: ${maxStress} false alarms per 10,000 samples (each stream's rate averaged over stress seeds ${seeds.join(', ')})`,
+    '',
+    `| held-out ${r.foldMode} | files | chosen on the other folds | train score | held-out score | held-out detected | held-out false alarms |`,
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const f of r.folds) lines.push(`| ${f.heldOut} | ${f.files} | ${f.chosen} | ${f.trainScore.toFixed(1)} | ${f.heldOutScore === null ? 'no windows' : f.heldOutScore.toFixed(1)} | ${f.heldOutDetected} | ${f.heldOutFalseAlarms} |`);
   lines.push('', `cross-validated standard score (pooled held-out): ${r.cvScore.toFixed(1)}`);
+  lines.push(`selection stability: ${r.picks.length} distinct configuration(s) over ${r.folds.length} folds; the one chosen on all of the data was chosen by ${r.picks.find((p) => p.name === r.final.name)?.folds ?? 0}, the shipped one by ${r.picks.find((p) => p.name === NAME(DEFAULT_SHAPE))?.folds ?? 0}`);
+  for (const p of r.picks) lines.push(`  ${p.folds} fold(s): ${p.name}`);
   lines.push(`chosen on all of the data: ${r.final.name} (in-sample ${r.final.score.toFixed(1)})`);
   const row = r.table.find((t) => t.name === shipped);
   if (row) lines.push(`shipped default: ${shipped}: in-sample ${row.score.toFixed(1)}, worst stress ${row.stressWorst.toFixed(1)} per 10k`);
