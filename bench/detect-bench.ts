@@ -30,7 +30,7 @@ function data() {
   const today = new Float64Array(SERIES * TODAY);
   const past = new Float64Array(SERIES * PERIOD * 2);
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
   for (let i = 0; i < today.length; i++) today[i] = 100 + 10 * rnd();
   for (let i = 0; i < past.length; i++) past[i] = 100 + 10 * rnd();
   return { timestamps, dayTs: ts(86_400_000), weekTs: ts(7 * 86_400_000), today, past };

@@ -19,7 +19,7 @@ const seriesArb = fc
   })
   .map((p) => {
     let s = p.seed;
-    const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
+    const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
     const values = Array.from({ length: 740 }, (_, i) => {
       if (p.gaps && i % 37 === 0) return NaN;
       const spike = i % p.spikeEvery === 0 ? 10 * p.noise : 0;

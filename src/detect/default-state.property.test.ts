@@ -23,7 +23,7 @@ const seriesArb = fc
   })
   .map((p) => {
     let s = p.seed;
-    const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
+    const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
     return Array.from({ length: p.length }, (_, i) => {
       if (p.gapEvery && i % p.gapEvery === 0) return NaN;
       const f = p.shifts.reduce((acc, sh) => (i >= sh.at && i < sh.at + sh.len ? acc * sh.factor : acc), 1);

@@ -12,7 +12,7 @@ import type { CheckInput, Samples } from './check.js';
 /** Deterministic pseudo-random numbers in [0, 1). */
 function rng(seed: number): () => number {
   let s = seed;
-  return () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+  return () => (s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff) / 0x80000000;
 }
 
 /** A 15 s series with random gaps (missing timestamps), NaN runs, an occasional Inf, level and noise. */

@@ -5,7 +5,7 @@ import { periodMean } from './period-mean.js';
 /** Deterministic pseudo-random numbers in [0, 1). */
 function rng(seed: number): () => number {
   let s = seed;
-  return () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+  return () => (s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff) / 0x80000000;
 }
 
 test('periodMean: literal cases, gaps skipped, length limits the read', () => {
