@@ -26,6 +26,11 @@ export class SlotHistory {
     this.ring = new Float64Array(Math.min(this.full, 64));
   }
 
+  /** Bytes of the slots held now. */
+  bytes(): number {
+    return this.ring.byteLength;
+  }
+
   /** Adds the next sample (NaN for a gap). */
   push(x: number): void {
     if (Number.isFinite(x)) {

@@ -103,7 +103,13 @@ export class StreamingDetector {
   private recentCount = 0;
   private recentSum = 0;
   private sinceAlarm = Infinity;
-  private readonly history: Float64Array;
+  /**
+   * The last day of values (for the daily comparison), a ring of `historyFull` slots once full.
+   * Why it grows: a 15 s series needs 5,761 slots (46 KB) for the day, but most series are judged
+   * for hours (a deploy's bake, a reference check), and the ring is read only once a day is held.
+   */
+  private history: Float64Array;
+  private readonly historyFull: number;
   private seen = 0;
   private record = 0;
   /** Departures from a flat baseline waiting to enter it (value, step at which they enter). */
@@ -113,7 +119,8 @@ export class StreamingDetector {
   private readonly slow?: SlowScore;
 
   constructor(readonly p: DefaultParams) {
-    this.history = new Float64Array(p.seasonLag > 0 ? p.seasonLag + p.seasonSlack + 1 : 1);
+    this.historyFull = p.seasonLag > 0 ? p.seasonLag + p.seasonSlack + 1 : 1;
+    this.history = new Float64Array(Math.min(this.historyFull, 256));
     if (p.seasonLag > 0 && p.weekSlot > 0) this.week = new SlotHistory(7 * p.seasonLag, p.weekSlot, p.seasonSlack);
     if (p.slowWindow > 0) this.slow = new SlowScore(p.slowWindow, p.scoreHistory);
     this.base = new RollingMoments(p.baseline);
@@ -219,7 +226,18 @@ export class StreamingDetector {
     return Math.max(0, best);
   }
 
+  /** Bytes of the seasonal histories held now (the day's values and the week's slots). */
+  seasonalBytes(): number {
+    return this.history.byteLength + (this.week?.bytes() ?? 0);
+  }
+
   private remember(x: number): void {
+    // Until the ring is full nothing wraps: value i sits at index i, where the full ring keeps it.
+    if (this.seen >= this.history.length && this.history.length < this.historyFull) {
+      const grown = new Float64Array(Math.min(this.historyFull, 2 * this.history.length));
+      grown.set(this.history);
+      this.history = grown;
+    }
     this.history[this.seen % this.history.length] = x;
     this.week?.push(x);
     this.seen++;
