@@ -130,3 +130,16 @@ test('/metrics shows series, samples and bytes held and the fetch mode per check
   assert.match(text, /releasebot_monitor_fetch_mode\{check="errors",mode="raw"\} 1/);
   assert.match(text, /releasebot_metrics_fetched_bytes_total 250/);
 });
+
+test('a first fill that finishes within the tick leaves no timer behind (a CLI run exits when its work is done)', async () => {
+  const clock = new ManualClock(NOW);
+  const source = new SimulatedSource({ fleet: new SimulatedFleet({ seed: 4, clock }), clock });
+  const signals: Array<AbortSignal | undefined> = [];
+  const sleep = clock.sleep.bind(clock);
+  clock.sleep = (ms: number, signal?: AbortSignal) => (signals.push(signal), sleep(ms, signal));
+  const ctx = context(clock, source);
+  const f = (await fetchChecksForTick(ctx, [robust], NOW, { stepMs: 15_000, waitMs: 30_000 })).get('latency')!;
+  assert.equal(f.ok, true);
+  assert.ok(signals.length > 0, 'the fill was raced against the tick');
+  assert.ok(signals.every((s) => s?.aborted === true), 'the wait for the fill was cancelled once it finished');
+});

@@ -85,7 +85,10 @@ async function coldRaw(ctx: TickFetchContext, check: CheckConfig, now: number, o
   // A fill started in an earlier tick is still running (it took longer than that tick's wait): no data yet.
   if (!started) return warmingUp(check);
   const late = Symbol('late');
-  const r = await Promise.race([fill, ctx.clock.sleep(opts.waitMs).then(() => late)]);
+  // Why cancelled: a timer of a whole tick left behind keeps a process (a CLI run, a bench) alive after its work.
+  const timer = new AbortController();
+  const r = await Promise.race([fill, ctx.clock.sleep(opts.waitMs, timer.signal).then(() => late)]);
+  timer.abort();
   return typeof r === 'symbol' ? warmingUp(check) : r;
 }
 function warmingUp(check: CheckConfig): CheckFetch {
