@@ -58,6 +58,22 @@ test('one check: fire when a large |z| began soon after the deploy, lasted two t
   assert.equal(A([sustained(7, 30_000, [6, 0])], null)!.severity, 'blue', 'deploy time unknown');
 });
 
+test('one check: a large |z| on a small change (1.1x the usual level) is blue, not fire: a single check rolls back only a change a person would call large', () => {
+  // bench:live seed 3: a good build's staging p95 at 1.1x its usual level, |z| 6.1 on a smooth series, was rolled back as fire.
+  const withLevel = (value: number, mean: number) => {
+    const s = { ...signal('latency', 'az1', 60_000, { z: 7, ref: [6, 0] }), firstAt: 30_000 };
+    return { ...s, verdict: { ...s.verdict, value, mean } };
+  };
+  const A = (s: ReturnType<typeof withLevel>) => assessSignals([s], W, 3, 0)!;
+  assert.equal(A(withLevel(1.1, 1)).severity, 'blue');
+  assert.equal(A(withLevel(1.4, 1)).severity, 'blue');
+  assert.equal(A(withLevel(1.5, 1)).severity, 'fire', '1.5x');
+  assert.equal(A(withLevel(3, 1)).severity, 'fire');
+  assert.equal(A(withLevel(0.5, 1)).severity, 'fire', 'a fall to half the usual level');
+  assert.equal(A(withLevel(0.8, 1)).severity, 'blue', 'a fall of 20%');
+  assert.equal(A(withLevel(0.02, 0)).severity, 'fire', 'from a level of 0 any change is large');
+});
+
 test('threshold breaches alone are white; they do not count next to z-score breaches', () => {
   const white = assessSignals([signal('errors', 'az1', 0, { rule: 'static', ref: [6, 0] }), signal('latency', 'az1', 0, { rule: 'seasonal', ref: [6, 0] })], W)!;
   assert.equal(white.severity, 'white');

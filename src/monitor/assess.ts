@@ -23,6 +23,14 @@ export const SUSTAINED_MS = 30_000;
  * reference series (judged on their average since the deploy) have not caught up yet.
  */
 export const ONSET_MS = 180_000;
+/**
+ * ... and moved at least this share of its usual level (1.5x, or half of it for a fall). Why: |z| alone
+ * is not a size a person would roll back for: on a smooth series (a p95 over a 5-minute rate window at
+ * 2 requests/s) 1.1x the usual level was |z| 6.1, and a good build was rolled back as fire
+ * (`bench:live` seed 3). Bad builds seen in the benches move their check 2-10x; a smaller change on
+ * one check stays a blue hold, where a second check or a person decides.
+ */
+export const LARGE_RELATIVE = 0.5;
 
 export type CheckConfidence = Confidence | 'unknown';
 
@@ -115,15 +123,23 @@ function summarizeCheck(c: CheckAssessment): string {
 }
 
 /**
- * A series whose latest |z| is at least `LARGE_Z_FACTOR` x the threshold, that has breached for
- * `SUSTAINED_MS` or more, and whose breach began within `ONSET_MS` of the deploy.
+ * A series whose latest |z| is at least `LARGE_Z_FACTOR` x the threshold and whose value moved at
+ * least `LARGE_RELATIVE` of its usual level, that has breached for `SUSTAINED_MS` or more, and whose
+ * breach began within `ONSET_MS` of the deploy.
  */
 function isSustainedLarge(s: Signal, defaultZThreshold: number, deployAt: number | undefined): boolean {
   const z = s.verdict.z;
   if (z === undefined || !Number.isFinite(z) || deployAt === undefined) return false;
   if ((s.firstAt ?? s.at) - deployAt > ONSET_MS) return false;
   const threshold = (s.verdict.rule === 'zscore' ? s.verdict.threshold : undefined) ?? defaultZThreshold;
-  return Math.abs(z) >= LARGE_Z_FACTOR * threshold && s.at - (s.firstAt ?? s.at) >= SUSTAINED_MS;
+  return Math.abs(z) >= LARGE_Z_FACTOR * threshold && largeChange(s.verdict) && s.at - (s.firstAt ?? s.at) >= SUSTAINED_MS;
+}
+
+/** The value moved at least `LARGE_RELATIVE` of its usual level (any move from a level of 0); unknown: true, as before. */
+function largeChange(v: Signal['verdict']): boolean {
+  if (v.value === undefined || v.mean === undefined || !Number.isFinite(v.value) || !Number.isFinite(v.mean)) return true;
+  if (v.mean === 0) return v.value !== 0;
+  return Math.abs(v.value - v.mean) / Math.abs(v.mean) >= LARGE_RELATIVE;
 }
 
 /** Groups the in-scope signals by check and rule kind into per-check assessments. */
