@@ -39,11 +39,7 @@ export class SlotHistory {
     }
     if (++this.inSlot < this.slot) return;
     // Why no wrap before the ring is full: until then it is never read (z() needs a whole lag).
-    if (this.slots >= this.ring.length && this.ring.length < this.full) {
-      const grown = new Float64Array(Math.min(this.full, 2 * this.ring.length));
-      grown.set(this.ring);
-      this.ring = grown;
-    }
+    this.ring = ringFor(this.ring, this.slots, this.full);
     this.ring[this.slots % this.ring.length] = this.finite > 0 ? this.sum / this.finite : NaN;
     this.slots++;
     this.sum = 0;
@@ -70,4 +66,17 @@ export class SlotHistory {
     }
     return Math.max(0, best);
   }
+}
+
+/**
+ * The ring to write entry `index` into: `ring` itself, or a copy twice as long (at most `full`) once
+ * `index` reaches its end before it is full. Until a ring is full nothing wraps, so entry i sits at
+ * index i, where the full ring keeps it (i mod full). Why grow: most series are judged for hours,
+ * and a season's history is read only once a whole lag is held.
+ */
+export function ringFor(ring: Float64Array, index: number, full: number): Float64Array {
+  if (index < ring.length || ring.length >= full) return ring;
+  const grown = new Float64Array(Math.min(full, 2 * ring.length));
+  grown.set(ring);
+  return grown;
 }

@@ -1,7 +1,7 @@
 import type { Direction } from './verdict.js';
 import { directedZ, flooredStd, zOf, type Guards } from './guards.js';
 import { RollingMoments, upperTail } from './rolling-moments.js';
-import { SlotHistory } from './slot-history.js';
+import { ringFor, SlotHistory } from './slot-history.js';
 import { SlowScore } from './slow-score.js';
 
 export { upperTail } from './rolling-moments.js';
@@ -232,12 +232,7 @@ export class StreamingDetector {
   }
 
   private remember(x: number): void {
-    // Until the ring is full nothing wraps: value i sits at index i, where the full ring keeps it.
-    if (this.seen >= this.history.length && this.history.length < this.historyFull) {
-      const grown = new Float64Array(Math.min(this.historyFull, 2 * this.history.length));
-      grown.set(this.history);
-      this.history = grown;
-    }
+    this.history = ringFor(this.history, this.seen, this.historyFull);
     this.history[this.seen % this.history.length] = x;
     this.week?.push(x);
     this.seen++;
