@@ -143,6 +143,11 @@ export const policySchema = z.strictObject({
   page: z.array(severity).default(['siren', 'fire']),
   /** After this long without data for a deploy, hold the pipeline and say why. */
   noDataHold: duration.default(300),
+  /**
+   * After the gate has refused a build at its stage on breaches for this long, escalate its open
+   * event: roll back when the breach is the deploy's with high confidence, else offer it and page. 0: never.
+   */
+  escalateAfter: duration.default(600),
 });
 
 export const slackSchema = z.strictObject({

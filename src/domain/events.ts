@@ -24,6 +24,11 @@ export interface Signal {
    * how many gave a conclusive verdict and how many of those breached the same rule. Drives confidence.
    */
   reference?: { series: number; breaching: number; thin?: boolean };
+  /**
+   * Threshold signals: whether the series stood within the threshold in force just before the deploy
+   * (the average of its 2 minutes before it). Undefined when those points were not at hand.
+   */
+  clearBefore?: boolean;
 }
 
 /** Signals from one deploy grouped over time, with severity and confidence. */
@@ -50,4 +55,6 @@ export interface DeployEvent {
   deployAt?: number;
   /** Whether the anomaly magnitude is large (max |z| at least twice the threshold) when severity was last set. */
   large?: boolean;
+  /** Set when the policy escalated the event because the build's gate kept refusing it (`policy.escalateAfter`). */
+  escalated?: { at: number; refusedForMs: number; action: 'rollback' | 'offer_rollback' };
 }

@@ -11,7 +11,7 @@ import type { DetectorStates } from './detector-states.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
 import { NOISE_SHARE } from './assess.js';
 import { shiftRepeatsSeasonally } from './seasonal-repeat.js';
-import { countReference, directedZ as directed, disownInScope, relativeEffect, spanMean, REFERENCE_MEAN_Z } from './blame.js';
+import { countReference, directedZ as directed, disownInScope, levelBefore, relativeEffect, spanMean, MIN_LEVEL_POINTS, REFERENCE_MEAN_Z } from './blame.js';
 
 export { REFERENCE_MEAN_Z };
 
@@ -74,6 +74,17 @@ export function postDeployShift(check: CheckConfig, series: Series, v: Verdict, 
   const z = (m.mean - v.mean) / v.std;
   if (directed(check, z) < check.detector.threshold) return undefined;
   return { kind: 'breach', rule: v.rule, reason: `average since the deploy ${m.mean.toPrecision(3)} is ${z.toFixed(1)} sigma from the baseline ${v.mean.toPrecision(3)}`, value: m.mean, mean: v.mean, std: v.std, z, threshold: check.detector.threshold };
+}
+
+/**
+ * Whether a series breaching a threshold stood within it just before the deploy (the average of the
+ * 2 minutes before, at least `MIN_LEVEL_POINTS` points), or undefined when those points are not at hand.
+ */
+export function clearBefore(check: CheckConfig, series: Series, deployAt: number, v: Verdict): boolean | undefined {
+  if (v.threshold === undefined) return undefined;
+  const pre = levelBefore(series, deployAt);
+  if (pre.n < MIN_LEVEL_POINTS) return undefined;
+  return check.direction === 'down' ? pre.mean > v.threshold : pre.mean < v.threshold;
 }
 
 /** Minimum in-scope series breaching at once for a check to signal: one noisy series is not the build, when it runs on several. */
@@ -259,7 +270,7 @@ export function deployCheckOutcome(
   // Why only when the reference moves too: the daily spike is everywhere; a bad build deployed at
   // the time a bad build ran yesterday is not, and must not pass as "the season".
   if (refAnomaly.series > 0 && refAnomaly.breaching / refAnomaly.series > NOISE_SHARE) markSeasonalShapes(judged, inScope, from, now);
-  for (const { j } of inScope) {
+  for (const { j, series } of inScope) {
     const mk = (verdict: Verdict, ref: Counts): Signal => {
       const sig: Signal = { check: check.name, labels: j.labels, inScope: true, at: now, verdict, reference: ref };
       const l = links(check, deploy, j.labels, now, names);
@@ -271,7 +282,12 @@ export function deployCheckOutcome(
       if (j.seasonalRepeat) out.seasonalRepeats++;
       else out.signals.push(mk(j.anomaly, refAnomaly));
     }
-    if (j.threshold?.kind === 'breach') out.signals.push(mk(j.threshold, refThreshold));
+    if (j.threshold?.kind === 'breach') {
+      const sig = mk(j.threshold, refThreshold);
+      const clear = clearBefore(check, series, deploy.deployAt, j.threshold);
+      if (clear !== undefined) sig.clearBefore = clear;
+      out.signals.push(sig);
+    }
   }
   return out;
 }

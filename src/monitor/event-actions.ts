@@ -5,6 +5,7 @@ import type { Notification } from '../notify/notification.js';
 import type { Observation } from '../pipeline/observation.js';
 import type { PipelineState } from '../pipeline/state.js';
 import type { Store } from '../store/store.js';
+import { escalationText } from '../notify/event-headline.js';
 import { withAction } from './events.js';
 import { decideEventActions, type MonitorAction } from './policy.js';
 
@@ -45,6 +46,17 @@ export function eventEvidence(e: DeployEvent): Record<string, unknown> {
   return { eventId: e.id, severity: e.severity, confidence: e.confidence, summary: e.summary, deployAt: e.deployAt, checks: [...new Set(series.map((s) => s.check))], series };
 }
 
+/**
+ * How long the gate has refused the event's build at its stage on breaches (the run since its last
+ * pass, kept in the pipeline state), or undefined when it is not refusing it now.
+ */
+export function refusedFor(state: PipelineState, e: Pick<DeployEvent, 'buildId' | 'stage'>, now: number): number | undefined {
+  const slot = state.slots.find((s) => s.stage === e.stage);
+  const gate = slot?.buildId === e.buildId ? slot.gate : undefined;
+  if (!gate || gate.buildId !== e.buildId || gate.refusedSince === undefined || gate.verdict === 'pass') return undefined;
+  return Math.max(0, now - gate.refusedSince);
+}
+
 const PAGE_SEVERITY: Record<DeployEvent['severity'], 'critical' | 'error' | 'warning' | 'info'> = {
   fire: 'critical',
   siren: 'critical',
@@ -61,8 +73,11 @@ const PAGE_SEVERITY: Record<DeployEvent['severity'], 'critical' | 'error' | 'war
 export class EventActions {
   constructor(private readonly deps: ActionDeps) {}
 
-  /** Applies the policy to `event` (open or just closed); returns the event with its action recorded. */
-  async apply(event: DeployEvent, state: PipelineState, revised: boolean): Promise<DeployEvent> {
+  /**
+   * Applies the policy to `event` (open or just closed) at `now`; returns the event with its action
+   * (and escalation, see `refusedFor`) recorded.
+   */
+  async apply(event: DeployEvent, state: PipelineState, revised: boolean, now = event.updatedAt): Promise<DeployEvent> {
     const policy = this.deps.config.policy;
     if (event.status === 'closed') {
       // Its stage block is lifted by releaseStale; a page it triggered is resolved.
@@ -71,8 +86,12 @@ export class EventActions {
       this.emit(event, undefined);
       return event;
     }
-    const outcome = decideEventActions(event, policy);
-    const acted = withAction(event, outcome.primary);
+    const refused = refusedFor(state, event, now);
+    const outcome = decideEventActions(event, policy, refused);
+    let acted = withAction(event, outcome.primary);
+    if (outcome.escalated && refused !== undefined && !acted.escalated) {
+      acted = { ...acted, escalated: { at: now, refusedForMs: refused, action: outcome.escalated } };
+    }
     const slot = state.slots.find((s) => s.stage === event.stage);
     const blockable = slot?.buildId === event.buildId && slot.blocks[eventBlockSource(event.id)] === undefined;
     for (const action of outcome.actions) await this.perform(action, acted, blockable, outcome.shadow);
@@ -114,7 +133,7 @@ export class EventActions {
   }
 
   private async perform(action: MonitorAction, e: DeployEvent, occupies: boolean, shadow: boolean): Promise<void> {
-    const reason = `event ${e.id}: ${e.summary}`;
+    const reason = `event ${e.id}: ${e.summary}${escalationText(e)}`;
     if (shadow) {
       // Why: shadow mode runs everything but touches nothing; the decision log says what would have happened.
       if (action === 'rollback' || action === 'stop' || action === 'hold') {
@@ -136,9 +155,13 @@ export class EventActions {
           await this.deps.pipeline.observe({ type: 'judged_bad', buildId: e.buildId, stage: e.stage, actor: MONITOR_ACTOR, reason, evidence: eventEvidence(e) });
         }
         return;
-      case 'page':
-        if (await this.once(e.id, 'page')) this.page(e, 'trigger');
+      case 'page': {
+        // Why a second trigger: an event paged earlier (an outside incident) and escalated later is news.
+        const first = await this.once(e.id, 'page');
+        const escalated = e.escalated !== undefined && (await this.once(e.id, 'page-escalated'));
+        if (first || escalated) this.page(e, 'trigger', escalated && !first ? 'escalate' : 'trigger');
         return;
+      }
       case 'offer_rollback':
         // The event notification carries the offer (action 'offer_rollback'); the button calls PipelineActions.rollback.
         return;
@@ -163,13 +186,13 @@ export class EventActions {
     });
   }
 
-  private page(e: DeployEvent, action: 'trigger' | 'resolve'): void {
+  private page(e: DeployEvent, action: 'trigger' | 'resolve', keyed: string = action): void {
     this.deps.notify({
       type: 'page',
-      key: `page:${e.id}:${action}`,
+      key: `page:${e.id}:${keyed}`,
       action,
       dedupKey: e.id,
-      summary: `${e.severity} (${e.confidence} confidence) on ${e.stage} for build ${e.buildId}: ${e.summary}`.slice(0, 1000),
+      summary: `${e.severity} (${e.confidence} confidence) on ${e.stage} for build ${e.buildId}: ${e.summary}${escalationText(e)}`.slice(0, 1000),
       severity: PAGE_SEVERITY[e.severity],
       at: e.updatedAt,
     });

@@ -41,7 +41,11 @@ function mergeSignals(existing: readonly Signal[], incoming: readonly Signal[]):
     const key = signalKey(s);
     const prev = byKey.get(key);
     if (!prev) added = true;
-    byKey.set(key, { ...s, firstAt: prev ? (prev.firstAt ?? prev.at) : (s.firstAt ?? s.at) });
+    const merged: Signal = { ...s, firstAt: prev ? (prev.firstAt ?? prev.at) : (s.firstAt ?? s.at) };
+    // What the series did before the deploy does not change; later ticks may no longer hold those points.
+    const clearBefore = s.clearBefore ?? prev?.clearBefore;
+    if (clearBefore !== undefined) merged.clearBefore = clearBefore;
+    byKey.set(key, merged);
   }
   let signals = [...byKey.values()];
   if (signals.length > MAX_EVENT_SIGNALS) signals = signals.sort((a, b) => b.at - a.at).slice(0, MAX_EVENT_SIGNALS);

@@ -177,7 +177,7 @@ export class Monitor implements ChartProvider {
   }
 
   private async update(key: string, event: DeployEvent, revised: boolean, state: PipelineState, report: TickReport): Promise<void> {
-    const acted = await this.actions.apply(event, state, revised);
+    const acted = await this.actions.apply(event, state, revised, report.at);
     if (acted.status === 'open') this.open.set(key, acted);
     else this.open.delete(key);
     await this.deps.store.upsertEvent(acted);

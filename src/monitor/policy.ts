@@ -1,6 +1,6 @@
 import type { PolicyConfig } from '../config/schema.js';
-import type { Confidence, DeployEvent, Severity } from '../domain/events.js';
-import { severityRank } from './assess.js';
+import type { Confidence, DeployEvent, Severity, Signal } from '../domain/events.js';
+import { isAnomalyRule, severityRank } from './assess.js';
 
 /**
  * What the bot does about an event or about missing data (pure). The rules are in
@@ -19,6 +19,8 @@ export interface PolicyOutcome {
   shadow: boolean;
   /** "stopped the pipeline and offered a rollback", or in shadow mode "would have stopped ...". */
   text: string;
+  /** Set when the gate's long refusal escalated the event (`policy.escalateAfter`): what it added. */
+  escalated?: 'rollback' | 'offer_rollback';
 }
 
 const PRIMARY_ORDER: MonitorAction[] = ['rollback', 'offer_rollback', 'stop', 'page', 'hold'];
@@ -42,9 +44,17 @@ const VERBS: Record<MonitorAction, string> = {
  * - hold: severity in any of hold/stop/rollback/offerRollback (never promote past an open event);
  * - page: severity in `policy.page`, or low/medium confidence where a stop or rollback was withheld
  *   (an outside incident needs people, not a rollback).
+ * - escalation: when the gate has refused the build at its stage on breaches for `policy.escalateAfter`
+ *   (`refusedForMs`), an open event that is not low confidence rolls back when it is high confidence
+ *   and its newest in-scope breach is the deploy's own (`deploysOwnBreach`), else it offers the
+ *   rollback and pages: a hold that does not clear needs a decision, not more waiting.
  * Closed events get no actions.
  */
-export function decideEventActions(event: Pick<DeployEvent, 'severity' | 'confidence' | 'status' | 'large'>, policy: PolicyConfig): PolicyOutcome {
+export function decideEventActions(
+  event: Pick<DeployEvent, 'severity' | 'confidence' | 'status' | 'large'> & { signals?: readonly Signal[] },
+  policy: PolicyConfig,
+  refusedForMs?: number,
+): PolicyOutcome {
   const sev: Severity = event.severity;
   const low = event.confidence === ('low' satisfies Confidence);
   const acts = new Set<MonitorAction>();
@@ -66,9 +76,49 @@ export function decideEventActions(event: Pick<DeployEvent, 'severity' | 'confid
     if (policy.hold.includes(sev) || stop || rollback || offer) acts.add('hold');
     if (policy.page.includes(sev) || ((low || medium) && (rollback || stop || offer) && !auto)) acts.add('page');
   }
+  const escalated = escalation(event, policy, refusedForMs, acts);
   const actions = (['hold', 'stop', 'rollback', 'offer_rollback', 'page'] as MonitorAction[]).filter((a) => acts.has(a));
   const primary = PRIMARY_ORDER.find((a) => acts.has(a)) ?? 'none';
-  return { actions, primary, shadow: policy.shadow, text: describe(actions, policy.shadow) };
+  const out: PolicyOutcome = { actions, primary, shadow: policy.shadow, text: describe(actions, policy.shadow) };
+  if (escalated) out.escalated = escalated;
+  return out;
+}
+
+/**
+ * Adds the escalation's actions to `acts` and says which, or undefined when there is none (a short
+ * refusal, a closed or low-confidence event, the build already rolled back by the policy).
+ */
+function escalation(
+  event: Pick<DeployEvent, 'confidence' | 'status'> & { signals?: readonly Signal[] },
+  policy: PolicyConfig,
+  refusedForMs: number | undefined,
+  acts: Set<MonitorAction>,
+): PolicyOutcome['escalated'] {
+  const after = policy.escalateAfter * 1000;
+  if (event.status !== 'open' || after <= 0 || refusedForMs === undefined || refusedForMs < after) return undefined;
+  if (event.confidence === 'low' || acts.has('rollback')) return undefined;
+  acts.add('hold');
+  if (event.confidence === 'high' && deploysOwnBreach(event.signals ?? [])) {
+    acts.add('rollback');
+    acts.delete('offer_rollback');
+    acts.delete('stop');
+    return 'rollback';
+  }
+  acts.add('offer_rollback');
+  acts.add('page');
+  return 'offer_rollback';
+}
+
+/**
+ * Whether the newest in-scope breaches include one the deploy made: an anomaly (the monitor has
+ * already dropped those that were there before the deploy, the season or a restart: blame.ts), or
+ * a threshold breach on a series that stood within the threshold just before the deploy. A level
+ * crossed before the deploy (a quiet cell over its static limit all day) is not the build's.
+ */
+export function deploysOwnBreach(signals: readonly Signal[]): boolean {
+  const inScope = signals.filter((s) => s.inScope);
+  const newest = inScope.reduce((m, s) => Math.max(m, s.at), -Infinity);
+  return inScope.some((s) => s.at === newest && (isAnomalyRule(s.verdict.rule) || s.clearBefore === true));
 }
 
 function describe(actions: MonitorAction[], shadow: boolean): string {

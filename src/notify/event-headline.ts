@@ -113,3 +113,9 @@ export function eventHeadline(e: DeployEvent): string {
   const closed = e.status === 'closed' ? ' (resolved)' : '';
   return `${subject} in ${f.where} ${howMuch(f)}${since}${cmp ? `; ${cmp}` : ''}: ${VERDICT[f.confidence]}${closed}.`;
 }
+
+/** "; escalated: the gate refused b3 at staging on its breaches for 10 min" for reasons, pages and messages, or "". */
+export function escalationText(e: Pick<DeployEvent, 'escalated' | 'buildId' | 'stage'>): string {
+  if (!e.escalated) return '';
+  return `; escalated: the gate refused ${e.buildId} at ${e.stage} on its breaches for ${Math.round(e.escalated.refusedForMs / 60_000)} min`;
+}

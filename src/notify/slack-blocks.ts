@@ -1,7 +1,7 @@
 import type { Build, PullRequest } from '../domain/build.js';
 import type { DeployEvent, Severity, Signal } from '../domain/events.js';
 import type { Verdict } from '../detect/verdict.js';
-import { eventHeadline } from './event-headline.js';
+import { escalationText, eventHeadline } from './event-headline.js';
 import { buttonsFor, contextLines, type EventMessageContext } from './event-message-state.js';
 
 /** A Block Kit block; kept loose on purpose (Slack validates the shape, we test what we send). */
@@ -183,6 +183,7 @@ function eventBody(e: DeployEvent, ctx?: EventMessageContext): Block[] {
   const notes = [
     `detector: ${e.summary}`.slice(0, 1500),
     e.action && e.action !== 'none' ? `bot action: ${e.action.replace('_', ' ')}` : undefined,
+    e.escalated ? escalationText(e).slice(2) : undefined,
     e.acknowledgedBy ? `acknowledged by <@${e.acknowledgedBy}>` : undefined,
     ...contextLines(ctx),
   ];

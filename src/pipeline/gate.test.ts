@@ -91,6 +91,32 @@ describe('promotion gate (reducer)', () => {
     assert.equal(d.occupants().b, 'b2');
   });
 
+  it('keeps when the current run of refusals began: breaches since the last pass, through inconclusive ones', () => {
+    const d = gated([stage('canary'), stage('prod', 600)]);
+    d.observe({ type: 'build_received', build: { id: 'b0' } });
+    d.succeedAll();
+    d.at(10 * S);
+    verdict(d, 'pass', 10 * S, { buildId: 'b0' });
+    d.observe({ type: 'build_received', build: { id: 'b1' } });
+    d.succeedAll();
+    d.at(20 * S);
+    assert.equal(d.occupants().prod, 'b0', 'b0 bakes in prod: a pass for b1 cannot promote it');
+    assert.equal(d.state.slots[0].gate?.refusedSince, undefined);
+    verdict(d, 'breach', 21 * S);
+    assert.equal(d.state.slots[0].gate?.refusedSince, 21 * S);
+    verdict(d, 'inconclusive', 51 * S);
+    assert.equal(d.state.slots[0].gate?.refusedSince, 21 * S, 'a blind tick does not end the run');
+    verdict(d, 'breach', 81 * S);
+    assert.equal(d.state.slots[0].gate?.refusedSince, 21 * S);
+    verdict(d, 'pass', 111 * S);
+    assert.equal(d.occupants().canary, 'b1', 'prod busy: b1 stays');
+    assert.equal(d.state.slots[0].gate?.refusedSince, undefined, 'a pass ends the run');
+    verdict(d, 'inconclusive', 141 * S);
+    assert.equal(d.state.slots[0].gate?.refusedSince, undefined, 'inconclusive alone starts none');
+    verdict(d, 'breach', 171 * S);
+    assert.equal(d.state.slots[0].gate?.refusedSince, 171 * S);
+  });
+
   it('needs a fresh verdict in every stage, also to complete from the last one', () => {
     const d = readyInCanary();
     verdict(d, 'pass', 10 * S);

@@ -13,6 +13,11 @@ export interface SlotGate {
   recordId?: string;
   /** When the orchestrator recorded it: a pass opens the gate only in that transition (fresh evidence). */
   recordedAt?: number;
+  /**
+   * When the current run of refusals began: the first `breach` since the last `pass` for this build
+   * here (an `inconclusive` neither starts nor ends a run). The monitor escalates a long run.
+   */
+  refusedSince?: number;
 }
 
 /** Whether the build in a ready slot may leave it, and the sentence the decision log gets. */
@@ -34,7 +39,16 @@ export function recordGate(d: Draft, g: SlotGate & { stage: string }): void {
   if (slot.gate && slot.gate.buildId === g.buildId && slot.gate.evaluatedAt > g.evaluatedAt) return;
   const gate: SlotGate = { buildId: g.buildId, verdict: g.verdict, evaluatedAt: g.evaluatedAt, reason: g.reason, recordedAt: d.now };
   if (g.recordId !== undefined) gate.recordId = g.recordId;
+  const since = refusedSince(slot.gate?.buildId === g.buildId ? slot.gate.refusedSince : undefined, g.verdict, g.evaluatedAt);
+  if (since !== undefined) gate.refusedSince = since;
   slot.gate = gate;
+}
+
+/** The refusal run after a verdict: a pass ends it, a breach starts it (or goes on), inconclusive carries it. */
+function refusedSince(prev: number | undefined, verdict: GateVerdict, at: number): number | undefined {
+  if (verdict === 'pass') return undefined;
+  if (verdict === 'breach') return prev ?? at;
+  return prev;
 }
 
 /**

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { configSchema } from '../config/schema.js';
+import { clearBefore } from './deploy-signals.js';
+import { SimRig } from './sim-rig.js';
+
+/**
+ * The escalation of a long gate refusal (policy.escalateAfter) end to end over the simulated fleet:
+ * a build held at its stage by a threshold breach it caused is rolled back; one held by a level
+ * that was crossed before it arrived is offered to people and paged, never rolled back.
+ */
+
+const MIN = 60_000;
+const DAY = Date.parse('2026-03-10T00:00:00Z');
+const STAGES = [
+  { name: 'canary', environment: 'commercial', tier: 'canary', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '6m' },
+  { name: 'prod-10', environment: 'commercial', tier: 'production', azs: ['az1'], percent: 10, bake: '4m' },
+  { name: 'prod-100', environment: 'commercial', tier: 'production', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '3m' },
+];
+// Canary's p95 sits near 120 ms, production's near 110 ms: a static limit of 150 ms, and an anomaly
+// threshold no breach reaches, so that only the threshold (a white event) can hold the build.
+const CHECKS = [{ name: 'latency_p95', query: 'http_latency_p95_ms', direction: 'up' as const, static: 150, detector: { threshold: 1000 } }];
+
+const rig = (seed: number) => SimRig.create({ seed, start: DAY + 10 * 60 * MIN, config: { pipeline: { tick: '5s', stages: STAGES }, checks: CHECKS } });
+const decisions = async (r: SimRig, kind: string) => (await r.store.listDecisions({ limit: 1000 })).filter((d) => d.kind === kind);
+
+test('a build whose own threshold breach keeps its gate shut for escalateAfter is rolled back, and not before', async () => {
+  const r = await rig(301);
+  try {
+    r.fleet.markBadBuild('slow1', { metrics: ['http_latency_p95_ms'], factor: 1.6 });
+    await r.submit('slow1');
+    const t0 = r.clock.now();
+    await r.advanceTo(t0 + 14 * MIN);
+    assert.equal(r.runner.snapshot().builds.slow1.status, 'in_pipeline', 'bake 6 min + 10 min of refusals not yet over: held, not rolled back');
+    assert.equal(r.runner.snapshot().slots[0].buildId, 'slow1');
+    assert.ok(r.runner.snapshot().slots[0].gate?.refusedSince !== undefined, 'the gate is refusing it');
+    await r.advanceTo(t0 + 20 * MIN);
+    assert.equal(r.runner.snapshot().builds.slow1.status, 'tainted');
+    assert.deepEqual((await decisions(r, 'promote')).filter((d) => d.stage !== 'canary'), [], 'never left canary');
+    const [rollback] = (await decisions(r, 'rollback')).filter((d) => d.buildId === 'slow1');
+    assert.match(rollback.reason, /escalated: the gate refused slow1 at canary on its breaches for 1\d min/);
+    const [event] = await r.store.listEvents({ buildId: 'slow1' });
+    assert.equal(event.severity, 'white');
+    assert.equal(event.escalated?.action, 'rollback');
+    assert.ok(event.escalated!.refusedForMs >= 10 * MIN);
+    assert.ok(event.signals.some((s) => s.clearBefore === true), 'the limit held before the deploy');
+  } finally {
+    await r.close();
+  }
+});
+
+test('a level already over the limit before the deploy: escalated to people (offer and page), never rolled back', async () => {
+  const r = await rig(302);
+  try {
+    const t0 = r.clock.now();
+    // Canary's cells run slow from 30 minutes before the build arrives to long after: not the build.
+    r.fleet.addIncident({ start: t0 - 30 * MIN, end: t0 + 120 * MIN, metrics: ['http_latency_p95_ms'], factor: 1.6, scope: { tier: 'canary' } });
+    await r.submit('good1');
+    await r.advanceTo(t0 + 25 * MIN);
+    assert.equal(r.runner.snapshot().builds.good1.status, 'in_pipeline');
+    assert.equal(r.runner.snapshot().slots[0].buildId, 'good1', 'held at canary by the breach');
+    assert.deepEqual(await decisions(r, 'rollback'), []);
+    const events = await r.store.listEvents({ buildId: 'good1' });
+    const escalated = events.find((e) => e.escalated);
+    assert.ok(escalated, `escalated: ${events.map((e) => e.summary).join(' | ')}`);
+    assert.equal(escalated.escalated!.action, 'offer_rollback');
+    assert.equal(escalated.action, 'offer_rollback');
+    assert.ok(escalated.signals.every((s) => s.clearBefore !== true));
+    const pages = r.notes.filter((n) => n.type === 'page' && n.action === 'trigger');
+    assert.equal(pages.length, 1, 'paged once');
+    assert.match(pages[0].type === 'page' ? pages[0].summary : '', /escalated: the gate refused good1 at canary/);
+  } finally {
+    await r.close();
+  }
+});
+
+test('clearBefore: the 2 minutes before the deploy against the threshold in force, in the check\'s direction; unknown without points', () => {
+  const check = (direction: 'up' | 'down') => configSchema.parse({ pipeline: { stages: STAGES }, checks: [{ ...CHECKS[0], direction }] }).checks[0];
+  const series = (values: number[], from: number) => ({ labels: {}, timestamps: values.map((_, i) => from + i * 15_000), values });
+  const breach = { kind: 'breach' as const, rule: 'static' as const, reason: '', threshold: 150 };
+  const at = 10 * MIN;
+  assert.equal(clearBefore(check('up'), series([120, 125, 118, 122, 121, 119, 124, 200, 210], at - 2 * MIN + 15_000), at, breach), true);
+  assert.equal(clearBefore(check('up'), series([160, 165, 158, 162, 161, 159, 164, 200, 210], at - 2 * MIN + 15_000), at, breach), false);
+  assert.equal(clearBefore(check('down'), series([160, 165, 158, 162, 161, 159, 164, 100], at - 2 * MIN + 15_000), at, breach), true);
+  assert.equal(clearBefore(check('up'), series([120, 200, 210], at - 15_000), at, breach), undefined, 'one point before: not a level');
+  assert.equal(clearBefore(check('up'), series([120, 125, 118, 122, 121], at - 2 * MIN + 15_000), at, { ...breach, threshold: undefined }), undefined);
+});
