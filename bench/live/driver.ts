@@ -1,6 +1,6 @@
 /**
  * Plays the schedule against the running bot, once a second: submits builds when due (a build
- * arriving while a bad change is still on main carries it; a revert follows each rollback), starts
+ * arriving while a bad change is still on main carries it, a revert too; a revert follows each rollback), starts
  * the outside incident after the chosen deploy step, and plays the on-call person who answers a
  * monitor stop after two minutes (rolls a bad build back, resumes a good one: a stop by mistake).
  */
@@ -23,6 +23,16 @@ export interface DriverOptions {
 
 type Built = RunRecord['builds'][number];
 
+/**
+ * What a build submitted now carries: its own bad change, else the first bad change still on main.
+ * A revert too: it takes out only the change it reverts (already gone from `open`), so a revert
+ * made while another bad build's change is on main contains that change.
+ */
+export function carriedEffect(b: { bad?: BadEffect; revert?: boolean }, open: ReadonlyArray<{ from: string; effect: BadEffect }>): (BadEffect & { carriedFrom?: string }) | undefined {
+  const carried = open[0];
+  return b.bad ?? (carried ? { ...carried.effect, carriedFrom: carried.from } : undefined);
+}
+
 export async function drive(o: DriverOptions): Promise<Pick<RunRecord, 'builds' | 'stoppedByMistake' | 'rolledBackByPerson' | 'tagsAt'>> {
   const { bot, exporter, schedule: s, startMs } = o;
   const builds: Built[] = [];
@@ -39,8 +49,7 @@ export async function drive(o: DriverOptions): Promise<Pick<RunRecord, 'builds' 
   let stoppedSince: number | undefined;
 
   const submit = async (b: (typeof pending)[number], now: number) => {
-    const carried = open[0];
-    const effect = b.bad ?? (carried && !b.revert ? { ...carried.effect, carriedFrom: carried.from } : undefined);
+    const effect = carriedEffect(b, open);
     if (b.bad) open.push({ from: b.id, effect: b.bad });
     if (effect) exporter.markBad(b.id, effect);
     builds.push({ id: b.id, submittedAt: now, ...(effect ? { bad: effect } : {}), ...(b.revert ? { revert: true } : {}) });
