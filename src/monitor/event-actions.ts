@@ -48,12 +48,12 @@ export function eventEvidence(e: DeployEvent): Record<string, unknown> {
 
 /**
  * How long the gate has refused the event's build at its stage on breaches (the run since its last
- * pass, kept in the pipeline state), or undefined when it is not refusing it now.
+ * pass on an unblocked stage, kept in the pipeline state), or undefined when there is no such run.
  */
 export function refusedFor(state: PipelineState, e: Pick<DeployEvent, 'buildId' | 'stage'>, now: number): number | undefined {
   const slot = state.slots.find((s) => s.stage === e.stage);
   const gate = slot?.buildId === e.buildId ? slot.gate : undefined;
-  if (!gate || gate.buildId !== e.buildId || gate.refusedSince === undefined || gate.verdict === 'pass') return undefined;
+  if (!gate || gate.buildId !== e.buildId || gate.refusedSince === undefined) return undefined;
   return Math.max(0, now - gate.refusedSince);
 }
 
@@ -87,7 +87,7 @@ export class EventActions {
       return event;
     }
     const refused = refusedFor(state, event, now);
-    const outcome = decideEventActions(event, policy, refused);
+    const outcome = decideEventActions(event, policy, refused === undefined ? undefined : { refusedForMs: refused, now });
     let acted = withAction(event, outcome.primary);
     if (outcome.escalated && refused !== undefined && !acted.escalated) {
       acted = { ...acted, escalated: { at: now, refusedForMs: refused, action: outcome.escalated } };

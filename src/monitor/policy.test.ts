@@ -69,32 +69,36 @@ test('escalation: a gate refusal that lasts escalateAfter rolls back the deploy\
     verdict: { kind: 'breach' as const, rule, reason: 'x' }, ...(clearBefore !== undefined ? { clearBefore } : {}),
   });
   const white = (confidence: Confidence, signals: ReturnType<typeof sig>[]) => ({ ...ev('white', confidence), signals });
-  const TEN = 600_000;
+  const TEN_MIN = 600_000;
+  const R = (refusedForMs: number, now = 1000) => ({ refusedForMs, now });
   assert.equal(P.escalateAfter, 600, 'default: 10 minutes');
   // Short of the limit: the table's actions only.
-  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), P, TEN - 1).actions, []);
-  assert.equal(decideEventActions(white('high', [sig('static', true)]), P, TEN - 1).escalated, undefined);
+  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN - 1)).actions, []);
+  assert.equal(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN - 1)).escalated, undefined);
   // A static limit the series kept before the deploy, crossed since, refused for 10 min: the deploy's own.
-  const own = decideEventActions(white('high', [sig('static', true)]), P, TEN);
+  const own = decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN));
   assert.deepEqual(own.actions, ['hold', 'rollback']);
   assert.equal(own.escalated, 'rollback');
   // An anomaly (blame has already dropped what was there before): the deploy's own too; a blue event's stop-free hold turns into a rollback.
-  assert.deepEqual(decideEventActions({ ...ev('blue', 'high'), signals: [sig('default', undefined)] }, P, TEN).actions, ['hold', 'rollback']);
+  assert.deepEqual(decideEventActions({ ...ev('blue', 'high'), signals: [sig('default', undefined)] }, P, R(TEN_MIN)).actions, ['hold', 'rollback']);
+  // The newest breach is minutes old (the event holds the stage on old evidence): people decide.
+  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN, 1000 + 61_000)).actions, ['hold', 'offer_rollback', 'page']);
+  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN, 1000 + 60_000)).actions, ['hold', 'rollback']);
   // Crossed before the deploy, or not known: people decide.
   for (const clear of [false, undefined]) {
-    const o = decideEventActions(white('high', [sig('static', clear)]), P, TEN);
+    const o = decideEventActions(white('high', [sig('static', clear)]), P, R(TEN_MIN));
     assert.deepEqual(o.actions, ['hold', 'offer_rollback', 'page'], String(clear));
     assert.equal(o.escalated, 'offer_rollback');
   }
   // Only the newest breaches count: an older anomaly signal does not make today's standing level the deploy's.
-  assert.deepEqual(decideEventActions(white('high', [sig('default', undefined, 500), sig('static', false, 1000)]), P, TEN).actions, ['hold', 'offer_rollback', 'page']);
+  assert.deepEqual(decideEventActions(white('high', [sig('default', undefined, 500), sig('static', false, 1000)]), P, R(TEN_MIN)).actions, ['hold', 'offer_rollback', 'page']);
   // Medium confidence: offer and page; low: nothing more (an outside incident is not the build's).
-  assert.deepEqual(decideEventActions(white('medium', [sig('static', true)]), P, TEN).actions, ['hold', 'offer_rollback', 'page']);
-  assert.deepEqual(decideEventActions(white('low', [sig('static', true)]), P, TEN).actions, []);
-  assert.deepEqual(decideEventActions({ ...white('high', [sig('static', true)]), status: 'closed' as const }, P, TEN).actions, []);
+  assert.deepEqual(decideEventActions(white('medium', [sig('static', true)]), P, R(TEN_MIN)).actions, ['hold', 'offer_rollback', 'page']);
+  assert.deepEqual(decideEventActions(white('low', [sig('static', true)]), P, R(TEN_MIN)).actions, []);
+  assert.deepEqual(decideEventActions({ ...white('high', [sig('static', true)]), status: 'closed' as const }, P, R(TEN_MIN)).actions, []);
   // Off with 0; a fire rolls back as before and is not called an escalation.
-  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), policySchema.parse({ escalateAfter: 0 }), 10 * TEN).actions, []);
-  assert.equal(decideEventActions({ ...ev('fire', 'high'), signals: [] }, P, TEN).escalated, undefined);
+  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), policySchema.parse({ escalateAfter: 0 }), R(10 * TEN_MIN)).actions, []);
+  assert.equal(decideEventActions({ ...ev('fire', 'high'), signals: [] }, P, R(TEN_MIN)).escalated, undefined);
   // Shadow mode says it.
-  assert.equal(decideEventActions(white('high', [sig('static', true)]), policySchema.parse({ shadow: true, escalateAfter: '10m' }), TEN).text, 'would have rolled back the build and held the stage');
+  assert.equal(decideEventActions(white('high', [sig('static', true)]), policySchema.parse({ shadow: true, escalateAfter: '10m' }), R(TEN_MIN)).text, 'would have rolled back the build and held the stage');
 });

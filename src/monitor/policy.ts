@@ -45,15 +45,15 @@ const VERBS: Record<MonitorAction, string> = {
  * - page: severity in `policy.page`, or low/medium confidence where a stop or rollback was withheld
  *   (an outside incident needs people, not a rollback).
  * - escalation: when the gate has refused the build at its stage on breaches for `policy.escalateAfter`
- *   (`refusedForMs`), an open event that is not low confidence rolls back when it is high confidence
- *   and its newest in-scope breach is the deploy's own (`deploysOwnBreach`), else it offers the
- *   rollback and pages: a hold that does not clear needs a decision, not more waiting.
+ *   (`refusal`), an open event that is not low confidence rolls back when it is high confidence and
+ *   its newest in-scope breach is recent and the deploy's own (`deploysOwnBreach`), else it offers
+ *   the rollback and pages: a hold that does not clear needs a decision, not more waiting.
  * Closed events get no actions.
  */
 export function decideEventActions(
   event: Pick<DeployEvent, 'severity' | 'confidence' | 'status' | 'large'> & { signals?: readonly Signal[] },
   policy: PolicyConfig,
-  refusedForMs?: number,
+  refusal?: Refusal,
 ): PolicyOutcome {
   const sev: Severity = event.severity;
   const low = event.confidence === ('low' satisfies Confidence);
@@ -76,7 +76,7 @@ export function decideEventActions(
     if (policy.hold.includes(sev) || stop || rollback || offer) acts.add('hold');
     if (policy.page.includes(sev) || ((low || medium) && (rollback || stop || offer) && !auto)) acts.add('page');
   }
-  const escalated = escalation(event, policy, refusedForMs, acts);
+  const escalated = escalation(event, policy, refusal, acts);
   const actions = (['hold', 'stop', 'rollback', 'offer_rollback', 'page'] as MonitorAction[]).filter((a) => acts.has(a));
   const primary = PRIMARY_ORDER.find((a) => acts.has(a)) ?? 'none';
   const out: PolicyOutcome = { actions, primary, shadow: policy.shadow, text: describe(actions, policy.shadow) };
@@ -91,14 +91,14 @@ export function decideEventActions(
 function escalation(
   event: Pick<DeployEvent, 'confidence' | 'status'> & { signals?: readonly Signal[] },
   policy: PolicyConfig,
-  refusedForMs: number | undefined,
+  refusal: Refusal | undefined,
   acts: Set<MonitorAction>,
 ): PolicyOutcome['escalated'] {
   const after = policy.escalateAfter * 1000;
-  if (event.status !== 'open' || after <= 0 || refusedForMs === undefined || refusedForMs < after) return undefined;
+  if (event.status !== 'open' || after <= 0 || refusal === undefined || refusal.refusedForMs < after) return undefined;
   if (event.confidence === 'low' || acts.has('rollback')) return undefined;
   acts.add('hold');
-  if (event.confidence === 'high' && deploysOwnBreach(event.signals ?? [])) {
+  if (event.confidence === 'high' && deploysOwnBreach(event.signals ?? [], refusal.now)) {
     acts.add('rollback');
     acts.delete('offer_rollback');
     acts.delete('stop');
@@ -115,10 +115,20 @@ function escalation(
  * a threshold breach on a series that stood within the threshold just before the deploy. A level
  * crossed before the deploy (a quiet cell over its static limit all day) is not the build's.
  */
-export function deploysOwnBreach(signals: readonly Signal[]): boolean {
+export function deploysOwnBreach(signals: readonly Signal[], now: number): boolean {
   const inScope = signals.filter((s) => s.inScope);
   const newest = inScope.reduce((m, s) => Math.max(m, s.at), -Infinity);
+  if (now - newest > FRESH_BREACH_MS) return false;
   return inScope.some((s) => s.at === newest && (isAnomalyRule(s.verdict.rule) || s.clearBefore === true));
+}
+
+/** A rollback by escalation needs a breach this recent (two 30 s ticks): not one from minutes ago. */
+export const FRESH_BREACH_MS = 60_000;
+
+/** A gate refusal run of the event's build at its stage (`SlotGate.refusedSince`), at `now`. */
+export interface Refusal {
+  refusedForMs: number;
+  now: number;
 }
 
 function describe(actions: MonitorAction[], shadow: boolean): string {

@@ -117,6 +117,18 @@ describe('promotion gate (reducer)', () => {
     assert.equal(d.state.slots[0].gate?.refusedSince, 171 * S);
   });
 
+  it('a pass while the stage is blocked (an open event holds it) does not end the refusal run; one after the block lifts does', () => {
+    const d = readyInCanary();
+    verdict(d, 'breach', 11 * S);
+    d.observe({ type: 'block', stage: 'canary', source: 'monitor:event:ev1', reason: 'event ev1: blue' });
+    verdict(d, 'pass', 41 * S);
+    assert.equal(d.occupants().canary, 'b1', 'blocked: not promoted');
+    assert.equal(d.state.slots[0].gate?.refusedSince, 11 * S, 'still held by its own event: the run goes on');
+    d.observe({ type: 'unblock', stage: 'canary', source: 'monitor:event:ev1' });
+    verdict(d, 'pass', 71 * S);
+    assert.equal(d.occupants().prod, 'b1');
+  });
+
   it('needs a fresh verdict in every stage, also to complete from the last one', () => {
     const d = readyInCanary();
     verdict(d, 'pass', 10 * S);

@@ -15,7 +15,8 @@ export interface SlotGate {
   recordedAt?: number;
   /**
    * When the current run of refusals began: the first `breach` since the last `pass` for this build
-   * here (an `inconclusive` neither starts nor ends a run). The monitor escalates a long run.
+   * here that found the stage unblocked (an `inconclusive` neither starts nor ends a run; a pass
+   * while an open event holds the stage does not end it). The monitor escalates a long run.
    */
   refusedSince?: number;
 }
@@ -39,14 +40,18 @@ export function recordGate(d: Draft, g: SlotGate & { stage: string }): void {
   if (slot.gate && slot.gate.buildId === g.buildId && slot.gate.evaluatedAt > g.evaluatedAt) return;
   const gate: SlotGate = { buildId: g.buildId, verdict: g.verdict, evaluatedAt: g.evaluatedAt, reason: g.reason, recordedAt: d.now };
   if (g.recordId !== undefined) gate.recordId = g.recordId;
-  const since = refusedSince(slot.gate?.buildId === g.buildId ? slot.gate.refusedSince : undefined, g.verdict, g.evaluatedAt);
+  const blocked = Object.keys(slot.blocks).length > 0;
+  const since = refusedSince(slot.gate?.buildId === g.buildId ? slot.gate.refusedSince : undefined, g.verdict, g.evaluatedAt, blocked);
   if (since !== undefined) gate.refusedSince = since;
   slot.gate = gate;
 }
 
-/** The refusal run after a verdict: a pass ends it, a breach starts it (or goes on), inconclusive carries it. */
-function refusedSince(prev: number | undefined, verdict: GateVerdict, at: number): number | undefined {
-  if (verdict === 'pass') return undefined;
+/**
+ * The refusal run after a verdict: a breach starts it (or goes on); a pass ends it, unless the stage
+ * is blocked (the build's open event still holds it: it could not move on); inconclusive carries it.
+ */
+function refusedSince(prev: number | undefined, verdict: GateVerdict, at: number, blocked: boolean): number | undefined {
+  if (verdict === 'pass') return blocked ? prev : undefined;
   if (verdict === 'breach') return prev ?? at;
   return prev;
 }
