@@ -179,8 +179,8 @@ const report = {
   outsideIncidents: incidents,
   events: bySeverity,
   lowConfidenceEvents: events.filter((e) => e.confidence === 'low').length,
-  // Events escalated by a long gate refusal (policy.escalateAfter): on bad or good builds, and what they did.
-  escalated: events.filter((e) => e.escalated).map((e) => ({ build: e.buildId, bad: badIds.has(e.buildId), stage: e.stage, severity: e.severity, confidence: e.confidence, action: e.escalated!.action, minutes: Number((e.escalated!.refusedForMs / MIN).toFixed(1)) })),
+  // Events escalated by a long hold past the bake (policy.escalateAfter): on bad or good builds, and what they did.
+  escalated: events.filter((e) => e.escalated).map((e) => ({ build: e.buildId, bad: badIds.has(e.buildId), stage: e.stage, severity: e.severity, confidence: e.confidence, action: e.escalated!.action, minutes: Number((e.escalated!.heldForMs / MIN).toFixed(1)) })),
   situations: situations ? { ...situations.counts, mistakes: mistakes(situations.tagsAt) } : undefined,
   wallSeconds: Number(((Date.now() - wall0) / 1000).toFixed(1)),
   bad: results,

@@ -108,8 +108,8 @@ export function liveReport(r: RunRecord) {
       blueHolds: goodBlue.map((b) => b.id),
     },
     events: { total: r.events.length, bySeverity, byConfidence },
-    // Events escalated by a long gate refusal (policy.escalateAfter), and what each did.
-    escalated: r.events.filter((e) => e.escalated).map((e) => ({ build: e.buildId, bad: bad.some((b) => b.id === e.buildId), stage: e.stage, severity: e.severity, confidence: e.confidence, action: e.escalated!.action, seconds: secs(e.escalated!.refusedForMs) })),
+    // Events escalated by a long hold past the bake (policy.escalateAfter), and what each did.
+    escalated: r.events.filter((e) => e.escalated).map((e) => ({ build: e.buildId, bad: bad.some((b) => b.id === e.buildId), stage: e.stage, severity: e.severity, confidence: e.confidence, action: e.escalated!.action, seconds: secs(e.escalated!.heldForMs) })),
     // Every good build's event of blue or worse when the build was rolled back, stopped or held by red; and every bad build that reached prod-10.
     mistakes: [
       ...r.events.filter((e) => wrongBuilds.has(e.buildId) && rank(e.severity) >= rank('blue')).map((e) => ({ kind: 'good build blamed', ...eventContext(e, r) })),

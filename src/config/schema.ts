@@ -144,8 +144,9 @@ export const policySchema = z.strictObject({
   /** After this long without data for a deploy, hold the pipeline and say why. */
   noDataHold: duration.default(300),
   /**
-   * After the gate has refused a build at its stage on breaches for this long, escalate its open
-   * event: roll back when the breach is the deploy's with high confidence, else offer it and page. 0: never.
+   * After a build has been held at its stage past its bake (a block, gate breaches) for this long,
+   * escalate its open event: roll back when high confidence with recent, lasting evidence of the
+   * deploy's own making, else offer the rollback and page. 0: never.
    */
   escalateAfter: duration.default(600),
 });

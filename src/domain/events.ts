@@ -55,6 +55,6 @@ export interface DeployEvent {
   deployAt?: number;
   /** Whether the anomaly magnitude is large (max |z| at least twice the threshold) when severity was last set. */
   large?: boolean;
-  /** Set when the policy escalated the event because the build's gate kept refusing it (`policy.escalateAfter`). */
-  escalated?: { at: number; refusedForMs: number; action: 'rollback' | 'offer_rollback' };
+  /** Set when the policy escalated the event because its build stayed held past its bake (`policy.escalateAfter`). */
+  escalated?: { at: number; heldForMs: number; action: 'rollback' | 'offer_rollback' };
 }

@@ -47,14 +47,13 @@ export function eventEvidence(e: DeployEvent): Record<string, unknown> {
 }
 
 /**
- * How long the gate has refused the event's build at its stage on breaches (the run since its last
- * pass on an unblocked stage, kept in the pipeline state), or undefined when there is no such run.
+ * How long the event's build has been held at its stage past its bake by its own evidence
+ * (`SlotState.heldSince`, kept in the pipeline state), or undefined when it is not held there.
  */
-export function refusedFor(state: PipelineState, e: Pick<DeployEvent, 'buildId' | 'stage'>, now: number): number | undefined {
+export function heldFor(state: PipelineState, e: Pick<DeployEvent, 'buildId' | 'stage'>, now: number): number | undefined {
   const slot = state.slots.find((s) => s.stage === e.stage);
-  const gate = slot?.buildId === e.buildId ? slot.gate : undefined;
-  if (!gate || gate.buildId !== e.buildId || gate.refusedSince === undefined) return undefined;
-  return Math.max(0, now - gate.refusedSince);
+  if (!slot || slot.buildId !== e.buildId || slot.heldSince === undefined) return undefined;
+  return Math.max(0, now - slot.heldSince);
 }
 
 const PAGE_SEVERITY: Record<DeployEvent['severity'], 'critical' | 'error' | 'warning' | 'info'> = {
@@ -75,7 +74,7 @@ export class EventActions {
 
   /**
    * Applies the policy to `event` (open or just closed) at `now`; returns the event with its action
-   * (and escalation, see `refusedFor`) recorded.
+   * (and escalation, see `heldFor`) recorded.
    */
   async apply(event: DeployEvent, state: PipelineState, revised: boolean, now = event.updatedAt): Promise<DeployEvent> {
     const policy = this.deps.config.policy;
@@ -86,11 +85,12 @@ export class EventActions {
       this.emit(event, undefined);
       return event;
     }
-    const refused = refusedFor(state, event, now);
-    const outcome = decideEventActions(event, policy, refused === undefined ? undefined : { refusedForMs: refused, now });
+    const held = heldFor(state, event, now);
+    const outcome = decideEventActions(event, policy, held === undefined ? undefined : { heldForMs: held, now });
     let acted = withAction(event, outcome.primary);
-    if (outcome.escalated && refused !== undefined && !acted.escalated) {
-      acted = { ...acted, escalated: { at: now, refusedForMs: refused, action: outcome.escalated } };
+    // Recorded once, and again when an offer turns into a rollback (fresh evidence of the deploy's own).
+    if (outcome.escalated && held !== undefined && acted.escalated?.action !== outcome.escalated) {
+      acted = { ...acted, escalated: { at: now, heldForMs: held, action: outcome.escalated } };
     }
     const slot = state.slots.find((s) => s.stage === event.stage);
     const blockable = slot?.buildId === event.buildId && slot.blocks[eventBlockSource(event.id)] === undefined;

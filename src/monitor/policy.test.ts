@@ -63,35 +63,38 @@ test('missing data blocks at once, holds after noDataHold, never more', () => {
   assert.equal(Object.keys(late).includes('rollback'), false);
 });
 
-test('escalation: a gate refusal that lasts escalateAfter rolls back the deploy\'s own breach at high confidence, else offers and pages', () => {
-  const sig = (rule: 'static' | 'default', clearBefore: boolean | undefined, at = 1000) => ({
-    check: 'errors', labels: {}, inScope: true, at, reference: { series: 6, breaching: 0 },
+test('escalation: a hold past the bake that lasts escalateAfter rolls back the deploy\'s own breach at high confidence, else offers and pages', () => {
+  // Breaching since 3 minutes before `at` unless said.
+  const sig = (rule: 'static' | 'default', clearBefore: boolean | undefined, at = 1000, firstAt = at - 180_000) => ({
+    check: 'errors', labels: {}, inScope: true, at, firstAt, reference: { series: 6, breaching: 0 },
     verdict: { kind: 'breach' as const, rule, reason: 'x' }, ...(clearBefore !== undefined ? { clearBefore } : {}),
   });
   const white = (confidence: Confidence, signals: ReturnType<typeof sig>[]) => ({ ...ev('white', confidence), signals });
   const TEN_MIN = 600_000;
-  const R = (refusedForMs: number, now = 1000) => ({ refusedForMs, now });
+  const R = (heldForMs: number, now = 1000) => ({ heldForMs, now });
   assert.equal(P.escalateAfter, 600, 'default: 10 minutes');
   // Short of the limit: the table's actions only.
   assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN - 1)).actions, []);
   assert.equal(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN - 1)).escalated, undefined);
-  // A static limit the series kept before the deploy, crossed since, refused for 10 min: the deploy's own.
+  // A static limit the series kept before the deploy, crossed since, held for 10 min: the deploy's own.
   const own = decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN));
   assert.deepEqual(own.actions, ['hold', 'rollback']);
   assert.equal(own.escalated, 'rollback');
   // An anomaly (blame has already dropped what was there before): the deploy's own too; a blue event's stop-free hold turns into a rollback.
   assert.deepEqual(decideEventActions({ ...ev('blue', 'high'), signals: [sig('default', undefined)] }, P, R(TEN_MIN)).actions, ['hold', 'rollback']);
-  // The newest breach is minutes old (the event holds the stage on old evidence): people decide.
-  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN, 1000 + 61_000)).actions, ['hold', 'offer_rollback', 'page']);
-  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN, 1000 + 60_000)).actions, ['hold', 'rollback']);
+  // The last breach more than 5 minutes ago (the event holds the stage on old evidence), or one blip: people decide.
+  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN, 1000 + 300_001)).actions, ['hold', 'offer_rollback', 'page']);
+  assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), P, R(TEN_MIN, 1000 + 300_000)).actions, ['hold', 'rollback']);
+  assert.deepEqual(decideEventActions({ ...ev('blue', 'high'), signals: [sig('default', undefined, 1000, 1000)] }, P, R(TEN_MIN)).actions, ['hold', 'offer_rollback', 'page']);
+  assert.deepEqual(decideEventActions({ ...ev('blue', 'high'), signals: [sig('default', undefined, 1000, 1000 - 120_000)] }, P, R(TEN_MIN)).actions, ['hold', 'rollback']);
   // Crossed before the deploy, or not known: people decide.
   for (const clear of [false, undefined]) {
     const o = decideEventActions(white('high', [sig('static', clear)]), P, R(TEN_MIN));
     assert.deepEqual(o.actions, ['hold', 'offer_rollback', 'page'], String(clear));
     assert.equal(o.escalated, 'offer_rollback');
   }
-  // Only the newest breaches count: an older anomaly signal does not make today's standing level the deploy's.
-  assert.deepEqual(decideEventActions(white('high', [sig('default', undefined, 500), sig('static', false, 1000)]), P, R(TEN_MIN)).actions, ['hold', 'offer_rollback', 'page']);
+  // An anomaly 6 minutes ago does not make today's standing level the deploy's.
+  assert.deepEqual(decideEventActions(white('high', [sig('default', undefined, 1000 - 360_000), sig('static', false, 1000)]), P, R(TEN_MIN)).actions, ['hold', 'offer_rollback', 'page']);
   // Medium confidence: offer and page; low: nothing more (an outside incident is not the build's).
   assert.deepEqual(decideEventActions(white('medium', [sig('static', true)]), P, R(TEN_MIN)).actions, ['hold', 'offer_rollback', 'page']);
   assert.deepEqual(decideEventActions(white('low', [sig('static', true)]), P, R(TEN_MIN)).actions, []);

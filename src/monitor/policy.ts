@@ -19,7 +19,7 @@ export interface PolicyOutcome {
   shadow: boolean;
   /** "stopped the pipeline and offered a rollback", or in shadow mode "would have stopped ...". */
   text: string;
-  /** Set when the gate's long refusal escalated the event (`policy.escalateAfter`): what it added. */
+  /** Set when a long hold past the bake escalated the event (`policy.escalateAfter`): what it added. */
   escalated?: 'rollback' | 'offer_rollback';
 }
 
@@ -44,8 +44,8 @@ const VERBS: Record<MonitorAction, string> = {
  * - hold: severity in any of hold/stop/rollback/offerRollback (never promote past an open event);
  * - page: severity in `policy.page`, or low/medium confidence where a stop or rollback was withheld
  *   (an outside incident needs people, not a rollback).
- * - escalation: when the gate has refused the build at its stage on breaches for `policy.escalateAfter`
- *   (`refusal`), an open event that is not low confidence rolls back when it is high confidence and
+ * - escalation: when the build has been held at its stage past its bake for `policy.escalateAfter`
+ *   (`held`: a block or gate breaches), an open event that is not low confidence rolls back when it is high confidence and
  *   its newest in-scope breach is recent and the deploy's own (`deploysOwnBreach`), else it offers
  *   the rollback and pages: a hold that does not clear needs a decision, not more waiting.
  * Closed events get no actions.
@@ -53,7 +53,7 @@ const VERBS: Record<MonitorAction, string> = {
 export function decideEventActions(
   event: Pick<DeployEvent, 'severity' | 'confidence' | 'status' | 'large'> & { signals?: readonly Signal[] },
   policy: PolicyConfig,
-  refusal?: Refusal,
+  held?: Held,
 ): PolicyOutcome {
   const sev: Severity = event.severity;
   const low = event.confidence === ('low' satisfies Confidence);
@@ -76,7 +76,7 @@ export function decideEventActions(
     if (policy.hold.includes(sev) || stop || rollback || offer) acts.add('hold');
     if (policy.page.includes(sev) || ((low || medium) && (rollback || stop || offer) && !auto)) acts.add('page');
   }
-  const escalated = escalation(event, policy, refusal, acts);
+  const escalated = escalation(event, policy, held, acts);
   const actions = (['hold', 'stop', 'rollback', 'offer_rollback', 'page'] as MonitorAction[]).filter((a) => acts.has(a));
   const primary = PRIMARY_ORDER.find((a) => acts.has(a)) ?? 'none';
   const out: PolicyOutcome = { actions, primary, shadow: policy.shadow, text: describe(actions, policy.shadow) };
@@ -86,19 +86,19 @@ export function decideEventActions(
 
 /**
  * Adds the escalation's actions to `acts` and says which, or undefined when there is none (a short
- * refusal, a closed or low-confidence event, the build already rolled back by the policy).
+ * hold, a closed or low-confidence event, the build already rolled back by the policy).
  */
 function escalation(
   event: Pick<DeployEvent, 'confidence' | 'status'> & { signals?: readonly Signal[] },
   policy: PolicyConfig,
-  refusal: Refusal | undefined,
+  held: Held | undefined,
   acts: Set<MonitorAction>,
 ): PolicyOutcome['escalated'] {
   const after = policy.escalateAfter * 1000;
-  if (event.status !== 'open' || after <= 0 || refusal === undefined || refusal.refusedForMs < after) return undefined;
+  if (event.status !== 'open' || after <= 0 || held === undefined || held.heldForMs < after) return undefined;
   if (event.confidence === 'low' || acts.has('rollback')) return undefined;
   acts.add('hold');
-  if (event.confidence === 'high' && deploysOwnBreach(event.signals ?? [], refusal.now)) {
+  if (event.confidence === 'high' && deploysOwnBreach(event.signals ?? [], held.now)) {
     acts.add('rollback');
     acts.delete('offer_rollback');
     acts.delete('stop');
@@ -110,24 +110,35 @@ function escalation(
 }
 
 /**
- * Whether the newest in-scope breaches include one the deploy made: an anomaly (the monitor has
- * already dropped those that were there before the deploy, the season or a restart: blame.ts), or
- * a threshold breach on a series that stood within the threshold just before the deploy. A level
- * crossed before the deploy (a quiet cell over its static limit all day) is not the build's.
+ * Whether the event holds evidence of the deploy's own making that is recent and has lasted: an
+ * in-scope series that breached within the last `RECENT_BREACH_MS` and had been breaching (on and
+ * off) for `SUSTAINED_BREACH_MS` since its first breach in the event, either an anomaly (the monitor
+ * has already dropped those that were there before the deploy, the season or a restart: blame.ts)
+ * or a threshold that the series kept just before the deploy. Not a level crossed before the deploy
+ * (a quiet cell over its static limit all day), not one blip long ago that keeps the event open.
  */
 export function deploysOwnBreach(signals: readonly Signal[], now: number): boolean {
-  const inScope = signals.filter((s) => s.inScope);
-  const newest = inScope.reduce((m, s) => Math.max(m, s.at), -Infinity);
-  if (now - newest > FRESH_BREACH_MS) return false;
-  return inScope.some((s) => s.at === newest && (isAnomalyRule(s.verdict.rule) || s.clearBefore === true));
+  return signals.some(
+    (s) =>
+      s.inScope &&
+      (isAnomalyRule(s.verdict.rule) || s.clearBefore === true) &&
+      now - s.at <= RECENT_BREACH_MS &&
+      s.at - (s.firstAt ?? s.at) >= SUSTAINED_BREACH_MS,
+  );
 }
 
-/** A rollback by escalation needs a breach this recent (two 30 s ticks): not one from minutes ago. */
-export const FRESH_BREACH_MS = 60_000;
+/**
+ * A rollback by escalation needs a breach this recent. Why not a minute: a modest regression's
+ * anomaly breaches come and go (the detector adapts, the shift rule fades), 3 minutes apart in the
+ * sim at 1.25x; a breach older than this is left to people (the event then only holds on it).
+ */
+export const RECENT_BREACH_MS = 5 * 60_000;
+/** ...and a series whose breaches span this long (one blip is not a pattern). */
+export const SUSTAINED_BREACH_MS = 2 * 60_000;
 
-/** A gate refusal run of the event's build at its stage (`SlotGate.refusedSince`), at `now`. */
-export interface Refusal {
-  refusedForMs: number;
+/** How long the event's build has been held at its stage past its bake (`SlotState.heldSince`), at `now`. */
+export interface Held {
+  heldForMs: number;
   now: number;
 }
 

@@ -114,8 +114,8 @@ export function eventHeadline(e: DeployEvent): string {
   return `${subject} in ${f.where} ${howMuch(f)}${since}${cmp ? `; ${cmp}` : ''}: ${VERDICT[f.confidence]}${closed}.`;
 }
 
-/** "; escalated: the gate refused b3 at staging on its breaches for 10 min" for reasons, pages and messages, or "". */
+/** "; escalated: b3 held at staging for 10 min past its bake" for reasons, pages and messages, or "". */
 export function escalationText(e: Pick<DeployEvent, 'escalated' | 'buildId' | 'stage'>): string {
   if (!e.escalated) return '';
-  return `; escalated: the gate refused ${e.buildId} at ${e.stage} on its breaches for ${Math.round(e.escalated.refusedForMs / 60_000)} min`;
+  return `; escalated: ${e.buildId} held at ${e.stage} for ${Math.round(e.escalated.heldForMs / 60_000)} min past its bake`;
 }

@@ -76,13 +76,13 @@ test('rollback and stop buttons carry a plain-text confirmation dialog within Sl
   assert.equal(byId.get('releasebot_resume')?.confirm, undefined, 'resuming needs no dialog');
 });
 
-test('an escalated event says so in its message: how long the gate refused the build', () => {
+test('an escalated event says so in its message: how long the build was held past its bake', () => {
   const s = [signal('error_rate', 10)];
   const plain = JSON.stringify(renderEventMessage(event(s, { severity: 'white', action: 'offer_rollback' })).blocks);
   assert.doesNotMatch(plain, /escalated/);
-  const e = event(s, { severity: 'white', action: 'offer_rollback', escalated: { at: 1, refusedForMs: 11 * 60_000, action: 'offer_rollback' } });
+  const e = event(s, { severity: 'white', action: 'offer_rollback', escalated: { at: 1, heldForMs: 11 * 60_000, action: 'offer_rollback' } });
   const json = JSON.stringify(renderEventMessage(e).blocks);
-  assert.match(json, /escalated: the gate refused b42 at canary on its breaches for 11 min/);
+  assert.match(json, /escalated: b42 held at canary for 11 min past its bake/);
   const actions = renderEventMessage(e).blocks.find((b) => b.type === 'actions') as unknown as { elements: Array<{ text: { text: string } }> };
   assert.ok(actions.elements.some((b) => b.text.text === 'Roll back now'), 'the offer is a button');
 });

@@ -38,6 +38,9 @@ function advanceSlot(d: Draft, k: number): void {
   const build = d.build(slot.buildId);
   if (!build) return;
   if (slot.phase === 'baking' && d.now >= (slot.bakeUntil ?? 0) && !isBlocked(slot)) finishBake(d, k, build);
+  // Held past the bake by a block (an open event, missing data): the monitor escalates a long hold.
+  const pastBake = slot.phase === 'ready' || (slot.phase === 'baking' && d.now >= (slot.bakeUntil ?? Infinity));
+  if (pastBake && isBlocked(slot)) slot.heldSince ??= d.now;
   // A block that arrives after the bake still keeps the build where it is.
   if (slot.phase !== 'ready' || isBlocked(slot)) return;
   const gate = gateCheck(d.s, slot, d.now);

@@ -124,5 +124,7 @@ export class Draft {
     if (phase !== 'baking') delete slot.bakeUntil;
     // A bake end and a gate verdict belong to one stay in 'ready'; any other phase starts over.
     if (phase !== 'ready') clearGate(slot);
+    // A hold past the bake lasts from 'baking' into 'ready' (a block at the bake's end); any other phase starts over.
+    if (phase !== 'ready') delete slot.heldSince;
   }
 }

@@ -91,7 +91,7 @@ describe('promotion gate (reducer)', () => {
     assert.equal(d.occupants().b, 'b2');
   });
 
-  it('keeps when the current run of refusals began: breaches since the last pass, through inconclusive ones', () => {
+  it('a ready build is held from its first gate breach until a pass on an unblocked stage; inconclusive verdicts neither start nor end the hold', () => {
     const d = gated([stage('canary'), stage('prod', 600)]);
     d.observe({ type: 'build_received', build: { id: 'b0' } });
     d.succeedAll();
@@ -101,32 +101,55 @@ describe('promotion gate (reducer)', () => {
     d.succeedAll();
     d.at(20 * S);
     assert.equal(d.occupants().prod, 'b0', 'b0 bakes in prod: a pass for b1 cannot promote it');
-    assert.equal(d.state.slots[0].gate?.refusedSince, undefined);
+    assert.equal(d.state.slots[0].heldSince, undefined);
     verdict(d, 'breach', 21 * S);
-    assert.equal(d.state.slots[0].gate?.refusedSince, 21 * S);
+    assert.equal(d.state.slots[0].heldSince, 21 * S);
     verdict(d, 'inconclusive', 51 * S);
-    assert.equal(d.state.slots[0].gate?.refusedSince, 21 * S, 'a blind tick does not end the run');
+    assert.equal(d.state.slots[0].heldSince, 21 * S, 'a blind tick does not end the run');
     verdict(d, 'breach', 81 * S);
-    assert.equal(d.state.slots[0].gate?.refusedSince, 21 * S);
+    assert.equal(d.state.slots[0].heldSince, 21 * S);
     verdict(d, 'pass', 111 * S);
     assert.equal(d.occupants().canary, 'b1', 'prod busy: b1 stays');
-    assert.equal(d.state.slots[0].gate?.refusedSince, undefined, 'a pass ends the run');
+    assert.equal(d.state.slots[0].heldSince, undefined, 'a pass ends the run');
     verdict(d, 'inconclusive', 141 * S);
-    assert.equal(d.state.slots[0].gate?.refusedSince, undefined, 'inconclusive alone starts none');
+    assert.equal(d.state.slots[0].heldSince, undefined, 'inconclusive alone starts none');
     verdict(d, 'breach', 171 * S);
-    assert.equal(d.state.slots[0].gate?.refusedSince, 171 * S);
+    assert.equal(d.state.slots[0].heldSince, 171 * S);
   });
 
-  it('a pass while the stage is blocked (an open event holds it) does not end the refusal run; one after the block lifts does', () => {
+  it('a pass while the stage is blocked (an open event holds it) does not end the hold; one after the block lifts does', () => {
     const d = readyInCanary();
     verdict(d, 'breach', 11 * S);
     d.observe({ type: 'block', stage: 'canary', source: 'monitor:event:ev1', reason: 'event ev1: blue' });
     verdict(d, 'pass', 41 * S);
     assert.equal(d.occupants().canary, 'b1', 'blocked: not promoted');
-    assert.equal(d.state.slots[0].gate?.refusedSince, 11 * S, 'still held by its own event: the run goes on');
+    assert.equal(d.state.slots[0].heldSince, 11 * S, 'still held by its own event: the run goes on');
     d.observe({ type: 'unblock', stage: 'canary', source: 'monitor:event:ev1' });
     verdict(d, 'pass', 71 * S);
     assert.equal(d.occupants().prod, 'b1');
+  });
+
+  it('a build blocked when its bake would end is held from then on, until it leaves; a block during the bake alone is no hold', () => {
+    const d = gated();
+    d.observe({ type: 'build_received', build: { id: 'b1' } });
+    d.succeedAll();
+    d.at(3 * S);
+    d.observe({ type: 'block', stage: 'canary', source: 'monitor:event:ev1', reason: 'event ev1: blue' });
+    d.at(6 * S);
+    assert.equal(d.state.slots[0].heldSince, undefined, 'still within the bake');
+    d.at(10 * S);
+    assert.equal(d.state.slots[0].phase, 'baking', 'the block keeps the bake from ending');
+    assert.equal(d.state.slots[0].heldSince, 10 * S);
+    d.at(200 * S);
+    assert.equal(d.state.slots[0].heldSince, 10 * S);
+    d.observe({ type: 'unblock', stage: 'canary', source: 'monitor:event:ev1' });
+    d.at(205 * S);
+    assert.equal(d.state.slots[0].phase, 'ready');
+    assert.equal(d.state.slots[0].heldSince, 10 * S, 'unblocked, but no pass yet');
+    verdict(d, 'pass', 206 * S);
+    assert.equal(d.occupants().prod, 'b1');
+    assert.equal(d.state.slots[0].heldSince, undefined);
+    assert.equal(d.state.slots[1].heldSince, undefined, 'a new stage starts over');
   });
 
   it('needs a fresh verdict in every stage, also to complete from the last one', () => {

@@ -13,12 +13,6 @@ export interface SlotGate {
   recordId?: string;
   /** When the orchestrator recorded it: a pass opens the gate only in that transition (fresh evidence). */
   recordedAt?: number;
-  /**
-   * When the current run of refusals began: the first `breach` since the last `pass` for this build
-   * here that found the stage unblocked (an `inconclusive` neither starts nor ends a run; a pass
-   * while an open event holds the stage does not end it). The monitor escalates a long run.
-   */
-  refusedSince?: number;
 }
 
 /** Whether the build in a ready slot may leave it, and the sentence the decision log gets. */
@@ -40,20 +34,11 @@ export function recordGate(d: Draft, g: SlotGate & { stage: string }): void {
   if (slot.gate && slot.gate.buildId === g.buildId && slot.gate.evaluatedAt > g.evaluatedAt) return;
   const gate: SlotGate = { buildId: g.buildId, verdict: g.verdict, evaluatedAt: g.evaluatedAt, reason: g.reason, recordedAt: d.now };
   if (g.recordId !== undefined) gate.recordId = g.recordId;
-  const blocked = Object.keys(slot.blocks).length > 0;
-  const since = refusedSince(slot.gate?.buildId === g.buildId ? slot.gate.refusedSince : undefined, g.verdict, g.evaluatedAt, blocked);
-  if (since !== undefined) gate.refusedSince = since;
+  // The hold past the bake (SlotState.heldSince): a breach starts it, a pass on an unblocked stage
+  // ends it (with a block the build could not move on anyway), an inconclusive leaves it as it is.
+  if (g.verdict === 'breach') slot.heldSince ??= g.evaluatedAt;
+  else if (g.verdict === 'pass' && Object.keys(slot.blocks).length === 0) delete slot.heldSince;
   slot.gate = gate;
-}
-
-/**
- * The refusal run after a verdict: a breach starts it (or goes on); a pass ends it, unless the stage
- * is blocked (the build's open event still holds it: it could not move on); inconclusive carries it.
- */
-function refusedSince(prev: number | undefined, verdict: GateVerdict, at: number, blocked: boolean): number | undefined {
-  if (verdict === 'pass') return blocked ? prev : undefined;
-  if (verdict === 'breach') return prev ?? at;
-  return prev;
 }
 
 /**

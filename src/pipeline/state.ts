@@ -46,6 +46,13 @@ export interface SlotState {
   bakeEndedAt?: number;
   /** The latest gate verdict reported for the occupant (see `gate.ts`). */
   gate?: SlotGate;
+  /**
+   * Since when the occupant has been held here past its bake by its own evidence: a block (an open
+   * event, missing data) at or after the planned bake end, or a gate `breach`. A gate `pass` on an
+   * unblocked stage ends it (an `inconclusive` does not); leaving the stage clears it. The monitor
+   * escalates a long hold (`policy.escalateAfter`).
+   */
+  heldSince?: number;
 }
 
 /** A pipeline-wide hold (by a person or the bot). */
