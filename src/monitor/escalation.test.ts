@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { configSchema } from '../config/schema.js';
 import { clearBefore } from './deploy-signals.js';
-import { SimRig } from './sim-rig.js';
+import { SHORT_SIM_STAGES, SimRig } from './sim-rig.js';
 
 /**
  * The escalation of a long hold past the bake (policy.escalateAfter) end to end over the simulated fleet:
@@ -12,11 +12,7 @@ import { SimRig } from './sim-rig.js';
 
 const MIN = 60_000;
 const DAY = Date.parse('2026-03-10T00:00:00Z');
-const STAGES = [
-  { name: 'canary', environment: 'commercial', tier: 'canary', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '6m' },
-  { name: 'prod-10', environment: 'commercial', tier: 'production', azs: ['az1'], percent: 10, bake: '4m' },
-  { name: 'prod-100', environment: 'commercial', tier: 'production', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '3m' },
-];
+const STAGES = SHORT_SIM_STAGES;
 // Canary's p95 sits near 120 ms, production's near 110 ms: a static limit of 150 ms, and an anomaly
 // threshold no breach reaches, so that only the threshold (a white event) can hold the build.
 const CHECKS = [{ name: 'latency_p95', query: 'http_latency_p95_ms', direction: 'up' as const, static: 150, detector: { threshold: 1000 } }];

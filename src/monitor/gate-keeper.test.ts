@@ -1,17 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { markCrashingBuild, scheduleBackendOutage } from '../sim/faults.js';
-import { SimRig } from './sim-rig.js';
+import { SHORT_SIM_STAGES, SimRig } from './sim-rig.js';
 
 /** The promotion gate end to end over the simulated fleet and backend, on a manual clock. */
 
 const MIN = 60_000;
 const DAY = Date.parse('2026-03-10T00:00:00Z');
-const STAGES = [
-  { name: 'canary', environment: 'commercial', tier: 'canary', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '6m' },
-  { name: 'prod-10', environment: 'commercial', tier: 'production', azs: ['az1'], percent: 10, bake: '4m' },
-  { name: 'prod-100', environment: 'commercial', tier: 'production', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '3m' },
-];
+const STAGES = SHORT_SIM_STAGES;
 
 const rig = (seed: number) => SimRig.create({ seed, start: DAY + 10 * 60 * MIN, config: { pipeline: { tick: '5s', stages: STAGES } } });
 const kinds = async (r: SimRig, kind: string) => (await r.store.listDecisions({ limit: 1000 })).filter((d) => d.kind === kind);

@@ -35,6 +35,13 @@ export const SIM_STAGES: ConfigInput['pipeline']['stages'] = [
   { name: 'prod-100', environment: 'commercial', tier: 'production', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '3m' },
 ];
 
+/** A short pipeline for tests over the simulated fleet: canary (6 min bake), production 10% (one AZ), 100%. */
+export const SHORT_SIM_STAGES: ConfigInput['pipeline']['stages'] = [
+  { name: 'canary', environment: 'commercial', tier: 'canary', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '6m' },
+  { name: 'prod-10', environment: 'commercial', tier: 'production', azs: ['az1'], percent: 10, bake: '4m' },
+  { name: 'prod-100', environment: 'commercial', tier: 'production', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '3m' },
+];
+
 export interface SimRigOptions {
   start: number;
   seed: number;
