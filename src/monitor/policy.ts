@@ -45,9 +45,9 @@ const VERBS: Record<MonitorAction, string> = {
  * - page: severity in `policy.page`, or low/medium confidence where a stop or rollback was withheld
  *   (an outside incident needs people, not a rollback).
  * - escalation: when the build has been held at its stage past its bake for `policy.escalateAfter`
- *   (`held`: a block or gate breaches), an open event that is not low confidence rolls back when it is high confidence and
- *   its newest in-scope breach is recent and the deploy's own (`deploysOwnBreach`), else it offers
- *   the rollback and pages: a hold that does not clear needs a decision, not more waiting.
+ *   (`held`: a block or gate breaches), an open event that is not low confidence rolls back when it
+ *   is high confidence with recent, lasting evidence of the deploy's own making (`deploysOwnBreach`),
+ *   else it offers the rollback and pages: a hold that does not clear needs a decision, not more waiting.
  * Closed events get no actions.
  */
 export function decideEventActions(

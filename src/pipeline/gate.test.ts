@@ -176,11 +176,12 @@ describe('promotion gate (reducer)', () => {
   });
 
   it('property: every promotion out of a stage happens when a pass for that build and stage, evaluated after its bake ended, arrives', () => {
-    type Op = { kind: 'tick'; dt: number } | { kind: 'succeed' } | { kind: 'verdict'; v: GateVerdict; lag: number; stage: number } | { kind: 'build' };
+    type Op = { kind: 'tick'; dt: number } | { kind: 'succeed' } | { kind: 'verdict'; v: GateVerdict; lag: number; stage: number } | { kind: 'build' } | { kind: 'block'; on: boolean; stage: number };
     const op: fc.Arbitrary<Op> = fc.oneof(
       { weight: 3, arbitrary: fc.record({ kind: fc.constant('tick' as const), dt: fc.integer({ min: 1, max: 8 }) }) },
       { weight: 3, arbitrary: fc.constant({ kind: 'succeed' as const }) },
       { weight: 1, arbitrary: fc.constant({ kind: 'build' as const }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('block' as const), on: fc.boolean(), stage: fc.integer({ min: 0, max: 2 }) }) },
       { weight: 5, arbitrary: fc.record({ kind: fc.constant('verdict' as const), v: fc.constantFrom<GateVerdict>('pass', 'pass', 'inconclusive', 'breach'), lag: fc.integer({ min: 0, max: 6 }), stage: fc.integer({ min: 0, max: 2 }) }) },
     );
     fc.assert(
@@ -194,6 +195,7 @@ describe('promotion gate (reducer)', () => {
           if (o.kind === 'tick') d.at(d.now + o.dt * S);
           else if (o.kind === 'succeed') d.succeedAll();
           else if (o.kind === 'build') d.observe({ type: 'build_received', build: { id: `b${++n}` } });
+          else if (o.kind === 'block') d.observe({ type: o.on ? 'block' : 'unblock', stage: stages[o.stage].name, source: 'monitor:event:e', ...(o.on ? { reason: 'held' } : {}) } as Parameters<typeof d.observe>[0]);
           else {
             const slot = d.state.slots[o.stage];
             if (!slot.buildId) continue;
@@ -201,6 +203,13 @@ describe('promotion gate (reducer)', () => {
             const before = slot.bakeEndedAt;
             verdict(d, o.v, evaluatedAt, { buildId: slot.buildId, stage: slot.stage });
             if (o.v === 'pass' && before !== undefined) passes.push({ key: `${slot.buildId}@${slot.stage}`, evaluatedAt, bakeEndedAt: before, at: d.now });
+          }
+          // A hold past the bake belongs to a stage's occupant after its bake, never to the future.
+          for (const sl of d.state.slots) {
+            if (sl.phase === 'ready' && Object.keys(sl.blocks).length > 0) assert.ok(sl.heldSince !== undefined, `${sl.stage} ready and blocked but not held`);
+            if (sl.heldSince === undefined) continue;
+            assert.ok(sl.buildId !== null && (sl.phase === 'ready' || sl.phase === 'baking'), `${sl.stage} ${sl.phase} held`);
+            assert.ok(sl.heldSince <= d.now, `${sl.stage} held from the future`);
           }
         }
         for (const dec of d.decisions()) {
