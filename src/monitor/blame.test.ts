@@ -45,6 +45,19 @@ test("the next build right after a rollback: the previous build's fading symptom
   assert.match(why ?? '', /already there before the deploy/);
 });
 
+test("bench:live, seed 3: a build carrying the same bad change, deployed while the rolled-back build's symptom leaves the rate window, is blamed once it stands above where the symptom had fallen", () => {
+  // b3 (x5) rolled back 2 minutes before this deploy; rate[2m] lets its errors out linearly until the
+  // deploy. The revert r1 carries another bad change of the same kind: its errors fill the window again.
+  const rollback = DEPLOY - 2 * MIN;
+  const before = (t: number) => (t <= DEPLOY - 6 * MIN ? 100 : t <= rollback ? 500 : 500 - (400 * (t - rollback)) / (2 * MIN));
+  const bad = (t: number) => (t <= DEPLOY ? before(t) : 100 + 400 * Math.min(1, (t - DEPLOY) / (2 * MIN)));
+  const now = DEPLOY + 3 * MIN;
+  assert.equal(notTheDeploys(check(), around(now, bad), breach(100, 10), {}, DEPLOY, now), undefined, 'the 2 minutes before averaged the falling tail: not the level at the deploy');
+  // A good build deployed into a slower tail (a 5-minute window): the tail goes on falling after it.
+  const slow = (t: number) => (t <= DEPLOY - 6 * MIN ? 100 : t <= rollback ? 500 : Math.max(100, 500 - (400 * (t - rollback)) / (5 * MIN)));
+  assert.match(notTheDeploys(check(), around(now, slow), breach(100, 10), {}, DEPLOY, now) ?? '', /already there before the deploy/);
+});
+
 test('falling traffic: far below the 3 h mean, but no lower than just before the deploy: not the deploy\'s', () => {
   const now = DEPLOY + 3 * MIN;
   const s = around(now, (t) => 1000 - ((t - (DEPLOY - 3 * 3_600_000)) / 3_600_000) * 60);

@@ -134,7 +134,8 @@ export function notTheDeploys(check: CheckConfig, series: Series, v: Verdict, pa
  * most `PRE_DEPLOY_MS` past the deploy). Why: a p95 over a 5-minute rate window climbs for minutes
  * after a bad build, so a revert deployed into the climb met a 2-minute average from its middle,
  * many sigmas below the level after. Why only when already out: noise that slopes the last points
- * up must not excuse a real regression.
+ * up must not excuse a real regression. When that last span stands better than the 2 minutes (a
+ * symptom on its way out), the 2-minute average is dropped: it is no longer the level at the deploy.
  */
 function levelsBefore(check: CheckConfig, series: Series, base: { mean?: number; std: number }, deployAt: number, preMean: number, at: number): Array<{ level: number; what: string }> {
   const levels = [{ level: preMean, what: `in the ${PRE_DEPLOY_MS / 60_000} min before` }];
@@ -142,6 +143,10 @@ function levelsBefore(check: CheckConfig, series: Series, base: { mean?: number;
   // Why half: the last minute holds half the points the 2 minutes do.
   if (last.n < MIN_LEVEL_POINTS / 2 || base.mean === undefined) return levels;
   if (directedZ(check, (last.mean - base.mean) / base.std) < check.detector.threshold) return levels;
+  // Why: a symptom on its way out (a rolled-back build's errors leaving a rate window) stood lower at
+  // the deploy than its 2-minute average says; a build carrying the same bad change would otherwise
+  // pass as "already there" (bench:live seed 3: the revert r1 through canary to prod-50).
+  if (directedZ(check, (last.mean - preMean) / base.std) < 0) levels.length = 0;
   levels.push({ level: last.mean, what: `in the last ${LAST_LEVEL_MS / 1000} s before` });
   const trend = trendAt(series, deployAt - PRE_DEPLOY_MS - 1, deployAt - 1, Math.min(at, deployAt + PRE_DEPLOY_MS));
   if (trend !== undefined) levels.push({ level: trend, what: 'where the trend of the minutes before was heading' });
