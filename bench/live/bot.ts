@@ -67,7 +67,8 @@ export function benchConfig(o: { port: number; token: string; store: string; pro
     // Events close and their holds lift after 90 quiet seconds (15 minutes in production; the bakes are scaled down too).
     monitor: { tick: 5, groupingWindow: 90, quietPeriod: 90 },
     checks: benchChecks(),
-    policy: { noDataHold: 60 },
+    // A hold past the bake escalates after 2 minutes (10 in production), as the bakes are scaled down.
+    policy: { noDataHold: 60, escalateAfter: 120 },
     notify: { console: true },
   };
 }
