@@ -3,7 +3,7 @@ import type { DeployEvent } from '../domain/events.js';
 import type { Actor, Decision } from '../domain/pipeline.js';
 import type { Notification } from '../notify/notification.js';
 import type { Observation } from '../pipeline/observation.js';
-import type { PipelineState } from '../pipeline/state.js';
+import type { PipelineState, SlotState } from '../pipeline/state.js';
 import type { Store } from '../store/store.js';
 import { escalationText } from '../notify/event-headline.js';
 import { withAction } from './events.js';
@@ -50,10 +50,15 @@ export function eventEvidence(e: DeployEvent): Record<string, unknown> {
  * How long the event's build has been held at its stage past its bake by its own evidence
  * (`SlotState.heldSince`, kept in the pipeline state), or undefined when it is not held there.
  */
-export function heldFor(state: PipelineState, e: Pick<DeployEvent, 'buildId' | 'stage'>, now: number): number | undefined {
-  const slot = state.slots.find((s) => s.stage === e.stage);
+function heldFor(slot: SlotState | undefined, e: Pick<DeployEvent, 'buildId'>, now: number): number | undefined {
   if (!slot || slot.buildId !== e.buildId || slot.heldSince === undefined) return undefined;
   return Math.max(0, now - slot.heldSince);
+}
+
+/** The event's summary, and its escalation when there was one (for reasons and pages). */
+function withEscalation(e: DeployEvent): string {
+  const escalated = escalationText(e);
+  return escalated ? `${e.summary}; ${escalated}` : e.summary;
 }
 
 const PAGE_SEVERITY: Record<DeployEvent['severity'], 'critical' | 'error' | 'warning' | 'info'> = {
@@ -85,14 +90,14 @@ export class EventActions {
       this.emit(event, undefined);
       return event;
     }
-    const held = heldFor(state, event, now);
+    const slot = state.slots.find((s) => s.stage === event.stage);
+    const held = heldFor(slot, event, now);
     const outcome = decideEventActions(event, policy, held === undefined ? undefined : { heldForMs: held, now });
     let acted = withAction(event, outcome.primary);
     // Recorded once, and again when an offer turns into a rollback (fresh evidence of the deploy's own).
     if (outcome.escalated && held !== undefined && acted.escalated?.action !== outcome.escalated) {
       acted = { ...acted, escalated: { at: now, heldForMs: held, action: outcome.escalated } };
     }
-    const slot = state.slots.find((s) => s.stage === event.stage);
     const blockable = slot?.buildId === event.buildId && slot.blocks[eventBlockSource(event.id)] === undefined;
     for (const action of outcome.actions) await this.perform(action, acted, blockable, outcome.shadow);
     if (revised || acted.revision !== event.revision) this.emit(acted, outcome.shadow ? outcome.text : undefined);
@@ -133,7 +138,7 @@ export class EventActions {
   }
 
   private async perform(action: MonitorAction, e: DeployEvent, occupies: boolean, shadow: boolean): Promise<void> {
-    const reason = `event ${e.id}: ${e.summary}${escalationText(e)}`;
+    const reason = `event ${e.id}: ${withEscalation(e)}`;
     if (shadow) {
       // Why: shadow mode runs everything but touches nothing; the decision log says what would have happened.
       if (action === 'rollback' || action === 'stop' || action === 'hold') {
@@ -192,7 +197,7 @@ export class EventActions {
       key: `page:${e.id}:${keyed}`,
       action,
       dedupKey: e.id,
-      summary: `${e.severity} (${e.confidence} confidence) on ${e.stage} for build ${e.buildId}: ${e.summary}${escalationText(e)}`.slice(0, 1000),
+      summary: `${e.severity} (${e.confidence} confidence) on ${e.stage} for build ${e.buildId}: ${withEscalation(e)}`.slice(0, 1000),
       severity: PAGE_SEVERITY[e.severity],
       at: e.updatedAt,
     });

@@ -114,8 +114,8 @@ export function eventHeadline(e: DeployEvent): string {
   return `${subject} in ${f.where} ${howMuch(f)}${since}${cmp ? `; ${cmp}` : ''}: ${VERDICT[f.confidence]}${closed}.`;
 }
 
-/** "; escalated: b3 held at staging for 10 min past its bake" for reasons, pages and messages, or "". */
-export function escalationText(e: Pick<DeployEvent, 'escalated' | 'buildId' | 'stage'>): string {
-  if (!e.escalated) return '';
-  return `; escalated: ${e.buildId} held at ${e.stage} for ${Math.round(e.escalated.heldForMs / 60_000)} min past its bake`;
+/** "escalated: b3 held at staging for 10 min past its bake" for reasons, pages and messages, or undefined. */
+export function escalationText(e: Pick<DeployEvent, 'escalated' | 'buildId' | 'stage'>): string | undefined {
+  if (!e.escalated) return undefined;
+  return `escalated: ${e.buildId} held at ${e.stage} for ${Math.round(e.escalated.heldForMs / 60_000)} min past its bake`;
 }

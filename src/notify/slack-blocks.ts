@@ -183,7 +183,7 @@ function eventBody(e: DeployEvent, ctx?: EventMessageContext): Block[] {
   const notes = [
     `detector: ${e.summary}`.slice(0, 1500),
     e.action && e.action !== 'none' ? `bot action: ${e.action.replace('_', ' ')}` : undefined,
-    e.escalated ? escalationText(e).slice(2) : undefined,
+    escalationText(e),
     e.acknowledgedBy ? `acknowledged by <@${e.acknowledgedBy}>` : undefined,
     ...contextLines(ctx),
   ];

@@ -1,6 +1,6 @@
 import { ORCHESTRATOR, type Draft } from './draft.js';
 import { gateCheck, type GateCheck } from './gate.js';
-import type { BuildState, SlotState } from './state.js';
+import { isBlocked, type BuildState, type SlotState } from './state.js';
 
 /**
  * Move the pipeline forward as far as it can go right now: due retries fire, bakes end,
@@ -16,10 +16,6 @@ export function advance(d: Draft): void {
 /** A stage takes a new build only when nobody occupies it and no step (e.g. a rollback) runs there. */
 export function isFree(slot: SlotState): boolean {
   return slot.buildId === null && slot.phase === 'idle';
-}
-
-export function isBlocked(slot: SlotState): boolean {
-  return Object.keys(slot.blocks).length > 0;
 }
 
 function fireDueRetries(d: Draft): void {

@@ -1,6 +1,6 @@
 import type { GateVerdict } from '../domain/gate.js';
 import type { Draft } from './draft.js';
-import type { PipelineState, SlotState } from './state.js';
+import { isBlocked, type PipelineState, type SlotState } from './state.js';
 
 /** The latest gate verdict the monitor reported for a stage's occupant (see `GateRecord` for the evidence). */
 export interface SlotGate {
@@ -37,7 +37,7 @@ export function recordGate(d: Draft, g: SlotGate & { stage: string }): void {
   // The hold past the bake (SlotState.heldSince): a breach starts it, a pass on an unblocked stage
   // ends it (with a block the build could not move on anyway), an inconclusive leaves it as it is.
   if (g.verdict === 'breach') slot.heldSince ??= g.evaluatedAt;
-  else if (g.verdict === 'pass' && Object.keys(slot.blocks).length === 0) delete slot.heldSince;
+  else if (g.verdict === 'pass' && !isBlocked(slot)) delete slot.heldSince;
   slot.gate = gate;
 }
 

@@ -55,6 +55,11 @@ export interface SlotState {
   heldSince?: number;
 }
 
+/** Something (an open event, missing data) keeps the stage's build from leaving. */
+export function isBlocked(slot: SlotState): boolean {
+  return Object.keys(slot.blocks).length > 0;
+}
+
 /** A pipeline-wide hold (by a person or the bot). */
 export interface HoldState {
   actor: Actor;
