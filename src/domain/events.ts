@@ -55,6 +55,12 @@ export interface DeployEvent {
   deployAt?: number;
   /** Whether the anomaly magnitude is large (max |z| at least twice the threshold) when severity was last set. */
   large?: boolean;
+  /**
+   * The confidence of the newest signals (`confidence` is what people were told: at equal severity
+   * it does not move between high and medium from tick to tick). The escalation of a long hold
+   * judges with this one. Absent on events stored before it existed.
+   */
+  currentConfidence?: Confidence;
   /** Set when the policy escalated the event because its build stayed held past its bake (`policy.escalateAfter`). */
   escalated?: { at: number; heldForMs: number; action: 'rollback' | 'offer_rollback' };
 }

@@ -103,3 +103,31 @@ test('clearBefore: the 2 minutes before the deploy against the threshold in forc
   assert.equal(clearBefore(check('up'), series([120, 200, 210], at - 15_000), at, breach), undefined, 'one point before: not a level');
   assert.equal(clearBefore(check('up'), series([120, 125, 118, 122, 121], at - 2 * MIN + 15_000), at, { ...breach, threshold: undefined }), undefined);
 });
+
+test('an event that opened at medium while part of the reference group moved, and whose build keeps breaching after the group went quiet, is rolled back by the escalation', async () => {
+  const r = await rig(304);
+  try {
+    const t0 = r.clock.now();
+    // Production's first AZ runs slow over the canary deploy's first minutes (an outside blip),
+    // then recovers; the build's own 1.6x on canary stays.
+    r.fleet.addIncident({ start: t0, end: t0 + 4 * MIN, metrics: ['http_latency_p95_ms'], factor: 1.6, scope: { tier: 'production', az: 'az1' } });
+    r.fleet.markBadBuild('slow3', { metrics: ['http_latency_p95_ms'], factor: 1.6 });
+    await r.submit('slow3');
+    await r.advanceTo(t0 + 5 * MIN);
+    const first = (await r.store.listEvents({ buildId: 'slow3' }))[0];
+    assert.ok(first, 'an event opened');
+    assert.equal(first.confidence, 'medium', first.summary);
+    await r.advanceTo(t0 + 22 * MIN);
+    const events = await r.store.listEvents({ buildId: 'slow3' });
+    const summary = events.map((e) => `${e.confidence}/${e.currentConfidence}: ${e.summary}`).join(' | ');
+    assert.equal(r.runner.snapshot().builds.slow3.status, 'tainted', summary);
+    assert.deepEqual((await decisions(r, 'promote')).filter((d) => d.stage !== 'canary'), [], 'never left canary');
+    const [rollback] = (await decisions(r, 'rollback')).filter((d) => d.buildId === 'slow3');
+    assert.match(rollback.reason, /escalated: slow3 held at canary for 1\d min past its bake/);
+    const escalated = events.find((e) => e.escalated);
+    assert.equal(escalated?.confidence, 'medium', 'the label people saw did not flicker');
+    assert.equal(escalated?.currentConfidence, 'high');
+  } finally {
+    await r.close();
+  }
+});

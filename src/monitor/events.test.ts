@@ -52,6 +52,12 @@ test('severity never falls while open; at equal severity the latest confidence s
   const e = addSignals(c.event, D, [signal('a', 'az1', 30_000, { ref: [6, 2] })], 30_000, T, 'x')!;
   assert.equal(e.event.confidence, 'high');
   assert.equal(e.revised, false);
+  // ...but the event keeps the newest signals' confidence apart, for the escalation of a long hold.
+  assert.equal(e.event.currentConfidence, 'medium');
+  const m = addSignals(undefined, D, [signal('a', 'az1', 0, { ref: [6, 2] })], 0, T, 'e4')!;
+  assert.equal(m.event.confidence, 'medium');
+  const quiet = addSignals(m.event, D, [signal('a', 'az1', 30_000, { ref: [6, 0] })], 30_000, T, 'x')!;
+  assert.deepEqual([quiet.event.confidence, quiet.event.currentConfidence, quiet.revised], ['medium', 'high', false]);
 });
 
 test('event closes after the quiet period without signals, not before', () => {

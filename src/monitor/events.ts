@@ -97,6 +97,7 @@ export function addSignals(
   const next: DeployEvent = { ...base, signals: merged, updatedAt: now };
   let revised = open === undefined || added;
   if (a) {
+    next.currentConfidence = a.confidence;
     const rises = open === undefined || severityRank(a.severity) > severityRank(base.severity);
     // Why: severity only rises while an event is open (actions taken are not undone). At the same
     // severity a move to or from low confidence stands (an incident that spreads is seen as such);

@@ -98,6 +98,15 @@ test('escalation: a hold past the bake that lasts escalateAfter rolls back the d
   // Medium confidence: offer and page; low: nothing more (an outside incident is not the build's).
   assert.deepEqual(decideEventActions(white('medium', [sig('static', true)]), P, R(TEN_MIN)).actions, ['hold', 'offer_rollback', 'page']);
   assert.deepEqual(decideEventActions(white('low', [sig('static', true)]), P, R(TEN_MIN)).actions, []);
+  // The escalation judges the newest signals' confidence (an event shown at medium since its first
+  // minutes keeps that label while the reference group goes quiet again): high now rolls back its own
+  // breach; medium now (the reference group moving) offers, whatever the label; low now does nothing.
+  const now = (shown: Confidence, current: Confidence) => ({ ...white(shown, [sig('static', true)]), currentConfidence: current });
+  assert.deepEqual(decideEventActions(now('medium', 'high'), P, R(TEN_MIN)).actions, ['hold', 'rollback']);
+  assert.equal(decideEventActions(now('medium', 'high'), P, R(TEN_MIN)).escalated, 'rollback');
+  assert.deepEqual(decideEventActions(now('high', 'medium'), P, R(TEN_MIN)).actions, ['hold', 'offer_rollback', 'page']);
+  assert.deepEqual(decideEventActions(now('medium', 'low'), P, R(TEN_MIN)).actions, []);
+  assert.deepEqual(decideEventActions(now('low', 'high'), P, R(TEN_MIN)).actions, []);
   assert.deepEqual(decideEventActions({ ...white('high', [sig('static', true)]), status: 'closed' as const }, P, R(TEN_MIN)).actions, []);
   // Off with 0; a fire rolls back as before and is not called an escalation.
   assert.deepEqual(decideEventActions(white('high', [sig('static', true)]), policySchema.parse({ escalateAfter: 0 }), R(10 * TEN_MIN)).actions, []);

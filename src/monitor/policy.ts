@@ -45,13 +45,14 @@ const VERBS: Record<MonitorAction, string> = {
  * - page: severity in `policy.page`, or low/medium confidence where a stop or rollback was withheld
  *   (an outside incident needs people, not a rollback).
  * - escalation: when the build has been held at its stage past its bake for `policy.escalateAfter`
- *   (`held`: a block or gate breaches), an open event that is not low confidence rolls back when it
- *   is high confidence with recent, lasting evidence of the deploy's own making (`deploysOwnBreach`),
+ *   (`held`: a block or gate breaches), an open event that is not low confidence rolls back when its
+ *   newest signals are high confidence (`currentConfidence`) with recent, lasting evidence of the
+ *   deploy's own making (`deploysOwnBreach`),
  *   else it offers the rollback and pages: a hold that does not clear needs a decision, not more waiting.
  * Closed events get no actions.
  */
 export function decideEventActions(
-  event: Pick<DeployEvent, 'severity' | 'confidence' | 'status' | 'large'> & { signals?: readonly Signal[] },
+  event: Pick<DeployEvent, 'severity' | 'confidence' | 'status' | 'large' | 'currentConfidence'> & { signals?: readonly Signal[] },
   policy: PolicyConfig,
   held?: Held,
 ): PolicyOutcome {
@@ -89,16 +90,21 @@ export function decideEventActions(
  * hold, a closed or low-confidence event, the build already rolled back by the policy).
  */
 function escalation(
-  event: Pick<DeployEvent, 'confidence' | 'status'> & { signals?: readonly Signal[] },
+  event: Pick<DeployEvent, 'confidence' | 'status' | 'currentConfidence'> & { signals?: readonly Signal[] },
   policy: PolicyConfig,
   held: Held | undefined,
   acts: Set<MonitorAction>,
 ): PolicyOutcome['escalated'] {
   const after = policy.escalateAfter * 1000;
   if (event.status !== 'open' || after <= 0 || held === undefined || held.heldForMs < after) return undefined;
-  if (event.confidence === 'low' || acts.has('rollback')) return undefined;
+  // Why the newest signals' confidence: the label people saw is kept at equal severity (no flicker),
+  // so an event that opened at medium while the reference group moved stays "medium" after the group
+  // has gone quiet; a decision taken ten minutes on judges what the signals say now. Low either way
+  // (an outside incident, then or now) never escalates.
+  const now = event.currentConfidence ?? event.confidence;
+  if (event.confidence === 'low' || now === 'low' || acts.has('rollback')) return undefined;
   acts.add('hold');
-  if (event.confidence === 'high' && deploysOwnBreach(event.signals ?? [], held.now)) {
+  if (now === 'high' && deploysOwnBreach(event.signals ?? [], held.now)) {
     acts.add('rollback');
     acts.delete('offer_rollback');
     acts.delete('stop');
