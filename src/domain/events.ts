@@ -62,5 +62,11 @@ export interface DeployEvent {
    */
   currentConfidence?: Confidence;
   /** Set when the policy escalated the event because its build stayed held past its bake (`policy.escalateAfter`). */
-  escalated?: { at: number; heldForMs: number; action: 'rollback' | 'offer_rollback' };
+  escalated?: {
+    at: number;
+    heldForMs: number;
+    action: 'rollback' | 'offer_rollback';
+    /** The deploy's own breach a rollback was taken on ("request_rate: still 0.80x its level before the deploy ..."). */
+    evidence?: string;
+  };
 }

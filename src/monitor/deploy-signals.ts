@@ -11,6 +11,7 @@ import type { DetectorStates } from './detector-states.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
 import { NOISE_SHARE } from './assess.js';
 import { shiftRepeatsSeasonally } from './seasonal-repeat.js';
+import { comparable, persistingShift, postDeployShift } from './shift.js';
 import { countReference, directedZ as directed, disownInScope, levelBefore, relativeEffect, spanMean, MIN_LEVEL_POINTS, REFERENCE_MEAN_Z } from './blame.js';
 
 export { REFERENCE_MEAN_Z };
@@ -20,6 +21,8 @@ export interface TrackedDeploy extends DeployScope {
   deployAt: number;
   /** When its last deploy step finished (its bake began); absent while it is still deploying. */
   settledAt?: number;
+  /** Since when the build has been held at its stage past its bake (`SlotState.heldSince`). */
+  heldSince?: number;
 }
 
 /** When the deploy's processes last restarted: its last step's end, `now` while steps still run. */
@@ -58,24 +61,6 @@ export function countsAsAnomaly(check: CheckConfig, v: Verdict): boolean {
   return v.z !== undefined && Math.abs(v.z) >= check.detector.threshold;
 }
 
-/** Post-deploy points needed before their average alone can breach (1 minute at 15 s). */
-export const SHIFT_MIN_POINTS = 4;
-
-/**
- * The deploy's own question, asked directly: is the average since the deploy at least
- * `detector.threshold` baseline sigmas away? The default detector's alarm is tuned for unlabelled
- * streams and goes quiet for a while after any big episode (an outside incident), so a bad build
- * deployed just after one would pass unseen. Returns a breach verdict, or undefined.
- */
-export function postDeployShift(check: CheckConfig, series: Series, v: Verdict, from: number, now: number, dayAgo?: Series): Verdict | undefined {
-  if ((v.kind !== 'pass' && v.kind !== 'breach') || v.mean === undefined || !(v.std !== undefined && v.std > 0)) return undefined;
-  const m = spanMean(series, from, now);
-  if (m.n < SHIFT_MIN_POINTS || !comparable(check, { ...v, value: m.mean })) return undefined;
-  const z = (m.mean - v.mean) / v.std;
-  if (directed(check, z) < check.detector.threshold) return undefined;
-  return { kind: 'breach', rule: v.rule, reason: `average since the deploy ${m.mean.toPrecision(3)} is ${z.toFixed(1)} sigma from the baseline ${v.mean.toPrecision(3)}`, value: m.mean, mean: v.mean, std: v.std, z, threshold: check.detector.threshold };
-}
-
 /**
  * Whether a series breaching a threshold stood within it just before the deploy (the average of the
  * 2 minutes before, at least `MIN_LEVEL_POINTS` points), or undefined when those points are not at hand.
@@ -90,17 +75,6 @@ export function clearBefore(check: CheckConfig, series: Series, deployAt: number
 /** Minimum in-scope series breaching at once for a check to signal: one noisy series is not the build, when it runs on several. */
 export function neededInScope(inScope: number): number {
   return Math.min(2, inScope);
-}
-
-/**
- * False for a verdict on a series below the check's minimum volume: it passes because it has too
- * little traffic to show anything, so it says nothing about whether a problem is everywhere.
- */
-function comparable(check: CheckConfig, v: Verdict): boolean {
-  const min = check.detector.minVolume;
-  if (min === undefined || min <= 0) return true;
-  const level = Math.max(Math.abs(v.mean ?? 0), Math.abs(v.value ?? 0));
-  return level >= min;
 }
 
 function countRef(check: CheckConfig, list: SeriesJudgement[], pick: (j: SeriesJudgement) => Verdict | undefined): Counts {
@@ -178,6 +152,8 @@ interface InScopeSeries {
   key: string;
   series: Series;
   j: SeriesJudgement;
+  /** The judgement a held build's shift from the level before the deploy replaced (that breach counts only with a quiet reference group). */
+  persisting?: SeriesJudgement;
 }
 
 /** Sorts a check's series for one deploy and judges the in-scope ones on their post-deploy points. */
@@ -200,18 +176,36 @@ function judgeInScope(judged: CheckJudgements, state: PipelineState, deploy: Tra
   return { inScope, reference };
 }
 
-/** Replaces non-breaching anomaly verdicts by a post-deploy shift breach where there is one; true if any. */
-function applyShifts(judged: CheckJudgements, inScope: InScopeSeries[], from: number, now: number): boolean {
+/**
+ * Replaces non-breaching anomaly verdicts by a post-deploy shift breach where there is one, and for
+ * a deploy held past its bake by its shift from the level before the deploy (persisting.ts, marked
+ * `persisting`); true if any.
+ */
+function applyShifts(judged: CheckJudgements, inScope: InScopeSeries[], deploy: TrackedDeploy, from: number, now: number): boolean {
   let shifted = false;
+  const held = deploy.heldSince !== undefined && deploy.heldSince <= now && from > deploy.deployAt;
   for (const s of inScope) {
     if (countsAsAnomaly(judged.check, s.j.anomaly)) continue;
-    const shift = postDeployShift(judged.check, s.series, s.j.anomaly, from, now);
+    let shift = postDeployShift(judged.check, s.series, s.j.anomaly, from, now);
+    if (!shift && held) {
+      shift = persistingShift(judged.check, s.series, s.j.anomaly.rule, deploy.deployAt, from, now);
+      if (shift) s.persisting = s.j;
+    }
     if (!shift) continue;
     shifted = true;
     const repeat = shiftRepeatsSeasonally(judged.check, s.series, judged.seasonalOf(s.key), shift, from, now);
     s.j = { ...s.j, anomaly: shift, seasonalRepeat: repeat };
   }
   return shifted;
+}
+
+/** Puts back the judgements that persisting-shift breaches replaced. */
+function dropPersisting(inScope: InScopeSeries[]): void {
+  for (const s of inScope) {
+    if (!s.persisting) continue;
+    s.j = s.persisting;
+    delete s.persisting;
+  }
 }
 
 /**
@@ -250,7 +244,7 @@ export function deployCheckOutcome(
   const windowStart = now - check.detector.window * 1000;
   if (inScope.every((s) => !hasSampleAfter(s.series, windowStart, now))) return { ...out, missing: 'no recent samples in scope' };
   const from = Math.max(deploy.deployAt, now - check.detector.window * 1000);
-  const shifted = applyShifts(judged, inScope, from, now);
+  const shifted = applyShifts(judged, inScope, deploy, from, now);
   const zs = inScope.map((s) => Math.abs(s.j.anomaly.z ?? NaN)).filter(Number.isFinite);
   if (zs.length > 0) out.maxAbsZ = Math.max(...zs);
   let anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
@@ -270,6 +264,13 @@ export function deployCheckOutcome(
   // Why only when the reference moves too: the daily spike is everywhere; a bad build deployed at
   // the time a bad build ran yesterday is not, and must not pass as "the season".
   if (refAnomaly.series > 0 && refAnomaly.breaching / refAnomaly.series > NOISE_SHARE) markSeasonalShapes(judged, inScope, from, now);
+  // Why only with a quiet reference group: a held build's lasting shift is for the escalation to
+  // roll back (high confidence); without a group to compare (staging) or with one that moved too, it
+  // would only keep a hold that no one decides, where the fading shift lets the build move on to a
+  // stage that can tell.
+  if (refAnomaly.thin || refAnomaly.series === 0 || refAnomaly.breaching / refAnomaly.series > NOISE_SHARE) dropPersisting(inScope);
+  anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
+  together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
   for (const { j, series } of inScope) {
     const mk = (verdict: Verdict, ref: Counts): Signal => {
       const sig: Signal = { check: check.name, labels: j.labels, inScope: true, at: now, verdict, reference: ref };

@@ -131,3 +131,40 @@ test('an event that opened at medium while part of the reference group moved, an
     await r.close();
   }
 });
+
+test('a build that keeps its stage 20% below its level before the deploy, held past its bake while the reference group is quiet, is rolled back by the escalation (it does not become its own normal)', async () => {
+  // Why: the detector's baseline takes in the build's own minutes, so the shift fades from its
+  // verdicts, the event closes, and the offer nobody answered used to end in a promotion.
+  const r = await SimRig.create({ seed: 305, start: DAY + 10 * 60 * MIN + 7 * MIN, config: { pipeline: { tick: '5s', stages: STAGES } } });
+  try {
+    r.fleet.markBadBuild('quiet1', { metrics: ['http_requests_rate'], factor: 0.8 });
+    await r.submit('quiet1');
+    const t0 = r.clock.now();
+    await r.advanceTo(t0 + 40 * MIN);
+    const events = await r.store.listEvents({ buildId: 'quiet1' });
+    const summary = events.map((e) => `${e.stage} ${e.confidence}/${e.currentConfidence} ${e.action} ${e.status}: ${e.summary}`).join(' | ');
+    assert.equal(r.runner.snapshot().builds.quiet1.status, 'tainted', summary);
+    assert.deepEqual((await decisions(r, 'promote')).filter((d) => d.stage !== 'canary').map((d) => d.stage), [], 'never left canary');
+    const [rollback] = (await decisions(r, 'rollback')).filter((d) => d.buildId === 'quiet1');
+    assert.match(rollback.reason, /escalated: quiet1 held at canary for 1\d min past its bake/);
+    assert.match(rollback.reason, /before the deploy/, 'says what it compared with');
+  } finally {
+    await r.close();
+  }
+});
+
+test('a good build held past its bake while traffic falls everywhere is not rolled back: the lasting shift counts only when the reference group stays quiet', async () => {
+  const r = await SimRig.create({ seed: 306, start: DAY + 10 * 60 * MIN + 7 * MIN, config: { pipeline: { tick: '5s', stages: STAGES } } });
+  try {
+    const t0 = r.clock.now();
+    // An outside drop in every cell from the third minute of the canary bake on, lasting the run.
+    r.fleet.addIncident({ start: t0 + 3 * MIN, end: t0 + 90 * MIN, metrics: ['http_requests_rate'], factor: 0.75 });
+    await r.submit('good2');
+    await r.advanceTo(t0 + 40 * MIN);
+    const events = await r.store.listEvents({ buildId: 'good2' });
+    assert.deepEqual(await decisions(r, 'rollback'), [], events.map((e) => `${e.stage} ${e.confidence}/${e.currentConfidence} ${e.action}: ${e.summary}`).join(' | '));
+    assert.ok(events.every((e) => e.escalated?.action !== 'rollback'));
+  } finally {
+    await r.close();
+  }
+});

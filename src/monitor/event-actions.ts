@@ -96,7 +96,7 @@ export class EventActions {
     let acted = withAction(event, outcome.primary);
     // Recorded once, and again when an offer turns into a rollback (fresh evidence of the deploy's own).
     if (outcome.escalated && held !== undefined && acted.escalated?.action !== outcome.escalated) {
-      acted = { ...acted, escalated: { at: now, heldForMs: held, action: outcome.escalated } };
+      acted = { ...acted, escalated: { at: now, heldForMs: held, action: outcome.escalated, ...(outcome.evidence ? { evidence: outcome.evidence } : {}) } };
     }
     const blockable = slot?.buildId === event.buildId && slot.blocks[eventBlockSource(event.id)] === undefined;
     for (const action of outcome.actions) await this.perform(action, acted, blockable, outcome.shadow);

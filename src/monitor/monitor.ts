@@ -229,7 +229,8 @@ export class Monitor implements ChartProvider {
         this.deployAt.set(key, at);
       }
       const settled = this.gates.deployFinishedAt(state, d);
-      return { ...d, deployAt: at, ...(settled !== undefined ? { settledAt: settled } : {}) };
+      const heldSince = state.slots[d.stageIndex]?.buildId === d.buildId ? state.slots[d.stageIndex].heldSince : undefined;
+      return { ...d, deployAt: at, ...(settled !== undefined ? { settledAt: settled } : {}), ...(heldSince !== undefined ? { heldSince } : {}) };
     });
     for (const key of this.deployAt.keys()) if (!live.has(key)) this.deployAt.delete(key);
     return out;

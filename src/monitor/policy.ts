@@ -21,6 +21,8 @@ export interface PolicyOutcome {
   text: string;
   /** Set when a long hold past the bake escalated the event (`policy.escalateAfter`): what it added. */
   escalated?: 'rollback' | 'offer_rollback';
+  /** With an escalated rollback: the deploy's own breach it was taken on, "check: reason". */
+  evidence?: string;
 }
 
 const PRIMARY_ORDER: MonitorAction[] = ['rollback', 'offer_rollback', 'stop', 'page', 'hold'];
@@ -81,7 +83,8 @@ export function decideEventActions(
   const actions = (['hold', 'stop', 'rollback', 'offer_rollback', 'page'] as MonitorAction[]).filter((a) => acts.has(a));
   const primary = PRIMARY_ORDER.find((a) => acts.has(a)) ?? 'none';
   const out: PolicyOutcome = { actions, primary, shadow: policy.shadow, text: describe(actions, policy.shadow) };
-  if (escalated) out.escalated = escalated;
+  if (escalated) out.escalated = escalated.action;
+  if (escalated?.evidence) out.evidence = `${escalated.evidence.check}: ${escalated.evidence.verdict.reason}`;
   return out;
 }
 
@@ -94,7 +97,7 @@ function escalation(
   policy: PolicyConfig,
   held: Held | undefined,
   acts: Set<MonitorAction>,
-): PolicyOutcome['escalated'] {
+): { action: NonNullable<PolicyOutcome['escalated']>; evidence?: Signal } | undefined {
   const after = policy.escalateAfter * 1000;
   if (event.status !== 'open' || after <= 0 || held === undefined || held.heldForMs < after) return undefined;
   // Why the newest signals' confidence: the label people saw is kept at equal severity (no flicker),
@@ -104,15 +107,16 @@ function escalation(
   const now = event.currentConfidence ?? event.confidence;
   if (event.confidence === 'low' || now === 'low' || acts.has('rollback')) return undefined;
   acts.add('hold');
-  if (now === 'high' && deploysOwnBreach(event.signals ?? [], held.now)) {
+  const own = now === 'high' ? ownBreach(event.signals ?? [], held.now) : undefined;
+  if (own) {
     acts.add('rollback');
     acts.delete('offer_rollback');
     acts.delete('stop');
-    return 'rollback';
+    return { action: 'rollback', evidence: own };
   }
   acts.add('offer_rollback');
   acts.add('page');
-  return 'offer_rollback';
+  return { action: 'offer_rollback' };
 }
 
 /**
@@ -124,13 +128,17 @@ function escalation(
  * (a quiet cell over its static limit all day), not one blip long ago that keeps the event open.
  */
 export function deploysOwnBreach(signals: readonly Signal[], now: number): boolean {
-  return signals.some(
-    (s) =>
-      s.inScope &&
-      (isAnomalyRule(s.verdict.rule) || s.clearBefore === true) &&
-      now - s.at <= RECENT_BREACH_MS &&
-      s.at - (s.firstAt ?? s.at) >= SUSTAINED_BREACH_MS,
-  );
+  return ownBreach(signals, now) !== undefined;
+}
+
+/** The newest signal that is such evidence (see `deploysOwnBreach`), or undefined. */
+function ownBreach(signals: readonly Signal[], now: number): Signal | undefined {
+  let best: Signal | undefined;
+  for (const s of signals) {
+    const own = s.inScope && (isAnomalyRule(s.verdict.rule) || s.clearBefore === true) && now - s.at <= RECENT_BREACH_MS && s.at - (s.firstAt ?? s.at) >= SUSTAINED_BREACH_MS;
+    if (own && (best === undefined || s.at > best.at)) best = s;
+  }
+  return best;
 }
 
 /**

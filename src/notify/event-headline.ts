@@ -117,5 +117,6 @@ export function eventHeadline(e: DeployEvent): string {
 /** "escalated: b3 held at staging for 10 min past its bake" for reasons, pages and messages, or undefined. */
 export function escalationText(e: Pick<DeployEvent, 'escalated' | 'buildId' | 'stage'>): string | undefined {
   if (!e.escalated) return undefined;
-  return `escalated: ${e.buildId} held at ${e.stage} for ${Math.round(e.escalated.heldForMs / 60_000)} min past its bake`;
+  const why = e.escalated.evidence ? ` (${e.escalated.evidence})` : '';
+  return `escalated: ${e.buildId} held at ${e.stage} for ${Math.round(e.escalated.heldForMs / 60_000)} min past its bake${why}`;
 }
