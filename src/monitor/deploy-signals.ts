@@ -188,7 +188,7 @@ function applyShifts(judged: CheckJudgements, inScope: InScopeSeries[], deploy: 
     if (countsAsAnomaly(judged.check, s.j.anomaly)) continue;
     let shift = postDeployShift(judged.check, s.series, s.j.anomaly, from, now);
     if (!shift && held) {
-      shift = persistingShift(judged.check, s.series, s.j.anomaly.rule, deploy.deployAt, from, now);
+      shift = persistingShift(judged.check, s.series, s.j.anomaly.rule, deploy, from, now);
       if (shift) s.persisting = s.j;
     }
     if (!shift) continue;

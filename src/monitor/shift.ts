@@ -2,7 +2,7 @@ import type { CheckConfig } from '../config/schema.js';
 import type { Verdict } from '../detect/verdict.js';
 import { flooredStd, resolveGuards } from '../detect/guards.js';
 import type { Series } from '../metrics/source.js';
-import { directedZ, levelBefore, spanMean, MIN_LEVEL_POINTS } from './blame.js';
+import { directedZ, levelBefore, spanMean, MIN_LEVEL_POINTS, RESTART_GRACE_MS } from './blame.js';
 
 /**
  * The deploy's own shift (pure): the average since the deploy against the detector's baseline
@@ -71,30 +71,39 @@ function spread(series: Series, from: number, to: number): { mean: number; std: 
 }
 
 /**
- * A breach when the average from `from` to `now` lies at least `detector.threshold` sigmas (the
- * spread of the `PRE_NOISE_MS` before the deploy, floored as the detector floors it) and at least
- * `PERSISTING_MIN_RELATIVE` of the level from the level just before the deploy, in the check's
- * direction; undefined otherwise, or when the points before the deploy are too few to tell.
- * `rule` names the detector whose verdicts the breach stands in for.
+ * A breach when the average from `from` to `now`, and the average of the first judged window after
+ * the deploy (from `RESTART_GRACE_MS` after its last step, `settledAt`), both lie at least
+ * `detector.threshold` sigmas (the spread of the `PRE_NOISE_MS` before the deploy, floored as the
+ * detector floors it) and at least `PERSISTING_MIN_RELATIVE` of the level from the level just before
+ * the deploy, in the check's direction; undefined otherwise, or when the points are too few to tell.
+ * Why both: a build's shift is there from when it takes traffic; a trend or an incident that began
+ * while the build was held is not its doing. `rule` names the detector the breach stands in for.
  */
-export function persistingShift(check: CheckConfig, series: Series, rule: Verdict['rule'], deployAt: number, from: number, now: number): Verdict | undefined {
+export function persistingShift(check: CheckConfig, series: Series, rule: Verdict['rule'], deploy: { deployAt: number; settledAt?: number }, from: number, now: number): Verdict | undefined {
   const guards = resolveGuards(check.detector);
+  const { deployAt } = deploy;
   const pre = levelBefore(series, deployAt);
   const noise = spread(series, deployAt - PRE_NOISE_MS - 1, deployAt - 1);
+  const firstFrom = Math.max(deployAt, deploy.settledAt ?? deployAt) + RESTART_GRACE_MS;
+  const first = spanMean(series, firstFrom, Math.min(now, firstFrom + check.detector.window * 1000));
   const post = spanMean(series, from, now);
-  if (pre.n < MIN_LEVEL_POINTS || noise.n < guards.minSamples || post.n < MIN_LEVEL_POINTS) return undefined;
+  if (pre.n < MIN_LEVEL_POINTS || noise.n < guards.minSamples || post.n < MIN_LEVEL_POINTS || first.n < MIN_LEVEL_POINTS) return undefined;
   if (guards.minVolume > 0 && Math.max(Math.abs(pre.mean), Math.abs(post.mean)) < guards.minVolume) return undefined;
   const sigma = flooredStd(noise.std, pre.mean, guards);
   if (!(sigma > 0)) return undefined;
+  const shifted = (mean: number) =>
+    directedZ(check, (mean - pre.mean) / sigma) >= check.detector.threshold &&
+    (pre.mean === 0 || Math.abs(mean - pre.mean) / Math.abs(pre.mean) >= PERSISTING_MIN_RELATIVE) &&
+    Math.sign(mean - pre.mean) === Math.sign(post.mean - pre.mean);
+  if (!shifted(post.mean) || !shifted(first.mean)) return undefined;
   const z = (post.mean - pre.mean) / sigma;
-  const relative = pre.mean === 0 ? Infinity : Math.abs(post.mean - pre.mean) / Math.abs(pre.mean);
-  if (directedZ(check, z) < check.detector.threshold || relative < PERSISTING_MIN_RELATIVE) return undefined;
   const fmt = (x: number) => x.toPrecision(3);
   const ratio = pre.mean === 0 ? '' : ` ${(post.mean / pre.mean).toFixed(2)}x`;
+  const minutes = (ms: number) => Math.round(ms / 60_000);
   return {
     kind: 'breach',
     rule,
-    reason: `still${ratio} its level before the deploy: average ${fmt(post.mean)} over the last ${Math.round((now - from) / 60_000)} min, ${fmt(pre.mean)} in the 2 min before (sigma ${fmt(sigma)} before the deploy, z=${z.toFixed(1)})`,
+    reason: `still${ratio} its level before the deploy: average ${fmt(post.mean)} over the last ${minutes(now - from)} min and ${fmt(first.mean)} in the first ${minutes(check.detector.window * 1000)} min after it, ${fmt(pre.mean)} in the 2 min before (sigma ${fmt(sigma)} before the deploy, z=${z.toFixed(1)})`,
     value: post.mean,
     mean: pre.mean,
     std: sigma,
