@@ -11,7 +11,9 @@
  * - thin reference groups: the fleet has no `gov` environment and staging deploys to az1 only, so
  *   production stages are compared with the two tiny staging AZs that still run older builds;
  * - incidents that start mid-bake: 1 in 80 deploy steps is followed 2-4 min later by an outside
- *   incident (errors and latency x3-x5 everywhere for 5-15 min).
+ *   incident (errors and latency x3-x5 everywhere for 5-15 min);
+ * - outages of one AZ: one a day, errors and latency x3-x5 in one AZ of every tier for 10-20 min
+ *   (drawn from `azRand`, their own stream, so the other situations stay as they were).
  */
 import { SIM_STAGES, type SimRig } from '../src/monitor/sim-rig.js';
 
@@ -37,9 +39,18 @@ export interface Situations {
   counts: Record<string, number>;
 }
 
-export function installSituations(rig: SimRig, rand: () => number, start: number, end: number): Situations {
+export function installSituations(rig: SimRig, rand: () => number, start: number, end: number, azRand?: () => number): Situations {
   const counts: Record<string, number> = { trends: 0, midBakeIncidents: 0, revertsAfterRollback: 0 };
   const fleet = rig.fleet;
+  const azOutages: Array<{ start: number; end: number }> = [];
+  for (let d = 0; azRand && d * DAY < end - start; d++) {
+    const at = start + d * DAY + 24 * azRand() * HOUR;
+    const outage = { start: at, end: at + (10 + 10 * azRand()) * MIN };
+    const az = ['az1', 'az2', 'az3'][Math.floor(3 * azRand())];
+    fleet.addIncident({ ...outage, metrics: ['http_errors_rate', 'http_latency_p95_ms'], factor: 3 + 2 * azRand(), scope: { az } });
+    azOutages.push(outage);
+    counts.azOutages = (counts.azOutages ?? 0) + 1;
+  }
   fleet.situations.setRestartDip({ depth: 0.08 + 0.07 * rand(), durationMs: MIN });
   const trends: Array<{ start: number; end: number }> = [];
   for (let d = 0; d * DAY < end - start; d++) {
@@ -92,6 +103,7 @@ export function installSituations(rig: SimRig, rand: () => number, start: number
       if (rollbacks.some((r) => t >= r && t - r < 8 * MIN)) tags.push('after-rollback');
       if (trends.some((x) => t >= x.start && t < x.end)) tags.push('trend');
       if (incidents.some((x) => t >= x.start - 5 * MIN && t < x.end + 5 * MIN)) tags.push('mid-bake-incident');
+      if (azOutages.some((x) => t >= x.start - 5 * MIN && t < x.end + 5 * MIN)) tags.push('az-outage');
       const hm = (t % DAY) / MIN;
       if (hm >= 13 * 60 + 50 && hm < 14 * 60 + 30) tags.push('daily-spike');
       return tags;

@@ -47,7 +47,9 @@ const withSituations = process.argv.includes('--situations');
 const thin = withSituations ? { fleet: THIN_REFERENCE_FLEET, config: { policy, pipeline: { tick: '5s', stages: THIN_REFERENCE_STAGES } } } : {};
 const rig = await SimRig.create({ start, seed, config: { policy }, ...thin });
 // Their own random stream, so the builds, bad changes and incidents above stay the same with or without them.
-const situations = withSituations ? installSituations(rig, rng(seed * 31 + 7), start, end) : undefined;
+// `--az-outages` adds one outage of one AZ a day (their own stream: without it the figures are as before).
+const azOutages = process.argv.includes('--az-outages');
+const situations = withSituations ? installSituations(rig, rng(seed * 31 + 7), start, end, azOutages ? rng(seed * 59 + 13) : undefined) : undefined;
 
 // The script: builds every 20-40 min, 10% of them carrying a bad change; one outside incident a day.
 const arrivals: Array<{ at: number; id: string; bad: boolean }> = [];

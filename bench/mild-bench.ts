@@ -1,7 +1,7 @@
 /**
  * `npm run bench:mild [-- --hours 3,10,14,20 --seed 7 --json]`: one bad build at a time through the
  * simulated fleet's six stages (SIM_STAGES, SIM_CHECKS), each hurting one kind of metric by a
- * modest factor (errors x1.5-3, p95 x1.2-2, requests x0.5-0.8, failed jobs x3), deployed at several
+ * modest factor (errors x1.5-3, p95 x1.2-2, requests x0.5-0.8, failed jobs x3; some in one AZ only), deployed at several
  * hours of the day (14:00 is the daily spike). Reports for each where it was stopped, how, and
  * whether it reached 10% of production. `bench:deploys` injects x3-8 on errors and latency together;
  * this one asks how small a change the bot still stops before production.
@@ -17,7 +17,7 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-const CASES: Array<{ name: string; metrics: FleetMetric[]; factor: number }> = [
+const CASES: Array<{ name: string; metrics: FleetMetric[]; factor: number; azs?: string[] }> = [
   { name: 'errors x1.5', metrics: ['http_errors_rate'], factor: 1.5 },
   { name: 'errors x2', metrics: ['http_errors_rate'], factor: 2 },
   { name: 'errors x3', metrics: ['http_errors_rate'], factor: 3 },
@@ -28,6 +28,10 @@ const CASES: Array<{ name: string; metrics: FleetMetric[]; factor: number }> = [
   { name: 'requests x0.8', metrics: ['http_requests_rate'], factor: 0.8 },
   { name: 'failed jobs x3', metrics: ['jobs_failed_rate'], factor: 3 },
   { name: 'errors and p95 x1.6', metrics: ['http_errors_rate', 'http_latency_p95_ms'], factor: 1.6 },
+  // A build that breaks on something one AZ has: the stage's other AZs stay normal.
+  { name: 'az2: errors, p95 x3', metrics: ['http_errors_rate', 'http_latency_p95_ms'], factor: 3, azs: ['az2'] },
+  { name: 'az2: p95 x1.6', metrics: ['http_latency_p95_ms'], factor: 1.6, azs: ['az2'] },
+  { name: 'az2: requests x0.4', metrics: ['http_requests_rate'], factor: 0.4, azs: ['az2'] },
 ];
 
 const hours = arg('hours', '3,10,14,20').split(',').map(Number);
@@ -38,7 +42,7 @@ for (const hour of hours) {
   for (const c of CASES) {
     // Seven minutes past the hour: the daily spike (14:00-14:20) is under way at 14.
     const rig = await SimRig.create({ seed: seed + hour, start: DAY + hour * 60 * MIN + 7 * MIN });
-    rig.fleet.markBadBuild('bad', { metrics: c.metrics, factor: c.factor });
+    rig.fleet.markBadBuild('bad', { metrics: c.metrics, factor: c.factor, ...(c.azs ? { azs: c.azs } : {}) });
     const t0 = rig.clock.now();
     await rig.submit('bad');
     await rig.advanceTo(t0 + 75 * MIN);

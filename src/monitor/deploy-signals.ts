@@ -11,7 +11,7 @@ import type { DetectorStates } from './detector-states.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
 import { NOISE_SHARE } from './assess.js';
 import { shiftRepeatsSeasonally } from './seasonal-repeat.js';
-import { comparable, persistingShift, postDeployShift } from './shift.js';
+import { breachTogether, comparable, persistingShift, postDeployShift } from './shift.js';
 import { countReference, directedZ as directed, disownInScope, levelBefore, relativeEffect, spanMean, MIN_LEVEL_POINTS, REFERENCE_MEAN_Z } from './blame.js';
 
 export { REFERENCE_MEAN_Z };
@@ -72,10 +72,6 @@ export function clearBefore(check: CheckConfig, series: Series, deployAt: number
   return check.direction === 'down' ? pre.mean > v.threshold : pre.mean < v.threshold;
 }
 
-/** Minimum in-scope series breaching at once for a check to signal: one noisy series is not the build, when it runs on several. */
-export function neededInScope(inScope: number): number {
-  return Math.min(2, inScope);
-}
 
 function countRef(check: CheckConfig, list: SeriesJudgement[], pick: (j: SeriesJudgement) => Verdict | undefined): Counts {
   let series = 0;
@@ -248,13 +244,13 @@ export function deployCheckOutcome(
   const zs = inScope.map((s) => Math.abs(s.j.anomaly.z ?? NaN)).filter(Number.isFinite);
   if (zs.length > 0) out.maxAbsZ = Math.max(...zs);
   let anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
-  let together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
+  let together = breachTogether(check, anomalous, inScope.length, from, now);
   // Breaches are checked against the same time a day and a week earlier: fetch those windows first.
   if ((shifted || together) && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
   // Blame only what the deploy changed (blame.ts): not what was there before it, the season or a restart.
   out.notTheDeploy = disownInScope(check, inScope, (k) => judged.seasonalOf(k), (v) => countsAsAnomaly(check, v), deploy.deployAt, now, settledAt(deploy, now));
   anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
-  together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
+  together = breachTogether(check, anomalous, inScope.length, from, now);
   const breaching = inScope.some((s) => s.j.anomaly.kind === 'breach' || s.j.threshold?.kind === 'breach');
   // Reference verdicts matter only for confidence, i.e. only when something in scope breaches.
   const reference = breaching ? referenceSeries.map(({ key, series }) => ({ series, j: judged.get(key, series) })) : [];
@@ -270,7 +266,7 @@ export function deployCheckOutcome(
   // stage that can tell.
   if (refAnomaly.thin || refAnomaly.series === 0 || refAnomaly.breaching / refAnomaly.series > NOISE_SHARE) dropPersisting(inScope);
   anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
-  together = anomalous.length > 0 && anomalous.length >= neededInScope(inScope.length);
+  together = breachTogether(check, anomalous, inScope.length, from, now);
   for (const { j, series } of inScope) {
     const mk = (verdict: Verdict, ref: Counts): Signal => {
       const sig: Signal = { check: check.name, labels: j.labels, inScope: true, at: now, verdict, reference: ref };

@@ -40,6 +40,8 @@ export interface BadBuildEffect {
   factor: number;
   /** The symptoms fade over this long after the build leaves a cell (default 0: they end at once). */
   lingerMs?: number;
+  /** Only in these AZs (a build that breaks on what one AZ has); by default everywhere it runs. */
+  azs?: string[];
 }
 
 /** An outside incident: every matching series is multiplied by `factor` during [start, end). */
@@ -74,7 +76,7 @@ export class SimulatedFleet {
   readonly situations = new FleetSituations();
   private readonly clock: Clock;
   private readonly deployments = new DeploymentHistory();
-  private readonly badBuilds = new Map<string, Required<BadBuildEffect>>();
+  private readonly badBuilds = new Map<string, Required<Omit<BadBuildEffect, 'azs'>> & Pick<BadBuildEffect, 'azs'>>();
   private readonly incidents: FleetIncident[] = [];
   private readonly seriesHash = new Map<string, number>();
   private readonly silencers: Array<(cell: FleetCell, t: number) => boolean> = [];
@@ -109,7 +111,7 @@ export class SimulatedFleet {
    */
   markBadBuild(buildId: string, effect: BadBuildEffect): void {
     if (!(effect.factor > 0)) throw new ReleasebotError('BAD_REQUEST', `markBadBuild(${buildId}): factor must be > 0, got ${effect.factor}`);
-    this.badBuilds.set(buildId, { metrics: effect.metrics ?? ['http_errors_rate'], factor: effect.factor, lingerMs: effect.lingerMs ?? 0 });
+    this.badBuilds.set(buildId, { metrics: effect.metrics ?? ['http_errors_rate'], factor: effect.factor, lingerMs: effect.lingerMs ?? 0, ...(effect.azs ? { azs: [...effect.azs] } : {}) });
     this.maxLingerMs = Math.max(this.maxLingerMs, effect.lingerMs ?? 0);
   }
 
@@ -205,7 +207,7 @@ export class SimulatedFleet {
       const builds = recent ? this.badRanWithin(key, cell, t) : Object.keys(shares);
       for (const build of builds) {
         const bad = this.badBuilds.get(build);
-        if (!bad || !bad.metrics.includes(key.metric)) continue;
+        if (!bad || !bad.metrics.includes(key.metric) || (bad.azs && !bad.azs.includes(key.az))) continue;
         const share = recent ? lingeringShare(this.deployments, key, build, t, bad.lingerMs, cell) : shares[build];
         if (share) f *= 1 + (bad.factor - 1) * share;
       }
