@@ -12,7 +12,7 @@ import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
 import { NOISE_SHARE } from './assess.js';
 import { shiftRepeatsSeasonally } from './seasonal-repeat.js';
 import { breachTogether, comparable, persistingShift, postDeployShift } from './shift.js';
-import { countReference, directedZ as directed, disownInScope, levelBefore, relativeEffect, spanMean, MIN_LEVEL_POINTS, REFERENCE_MEAN_Z } from './blame.js';
+import { countReference, disownInScope, levelBefore, relativeEffect, spanMean, MIN_LEVEL_POINTS, REFERENCE_MEAN_Z } from './blame.js';
 
 export { REFERENCE_MEAN_Z };
 
@@ -71,7 +71,6 @@ export function clearBefore(check: CheckConfig, series: Series, deployAt: number
   if (pre.n < MIN_LEVEL_POINTS) return undefined;
   return check.direction === 'down' ? pre.mean > v.threshold : pre.mean < v.threshold;
 }
-
 
 function countRef(check: CheckConfig, list: SeriesJudgement[], pick: (j: SeriesJudgement) => Verdict | undefined): Counts {
   let series = 0;
@@ -174,7 +173,7 @@ function judgeInScope(judged: CheckJudgements, state: PipelineState, deploy: Tra
 
 /**
  * Replaces non-breaching anomaly verdicts by a post-deploy shift breach where there is one, and for
- * a deploy held past its bake by its shift from the level before the deploy (persisting.ts, marked
+ * a deploy held past its bake by its shift from the level before the deploy (shift.ts, marked
  * `persisting`); true if any.
  */
 function applyShifts(judged: CheckJudgements, inScope: InScopeSeries[], deploy: TrackedDeploy, from: number, now: number): boolean {
