@@ -275,7 +275,7 @@ export interface ReferenceCounts {
  */
 export function countReference(
   check: CheckConfig,
-  refs: Array<{ series: Series; anomaly: Verdict }>,
+  refs: ReadonlyArray<{ series: Series; anomaly: Verdict }>,
   effect: number,
   comparable: (v: Verdict) => boolean,
   deployAt: number,

@@ -11,7 +11,8 @@ import type { DetectorStates } from './detector-states.js';
 import { placer, type DeployScope, type ScopeLabelNames } from './scope.js';
 import { NOISE_SHARE } from './assess.js';
 import { shiftRepeatsSeasonally } from './seasonal-repeat.js';
-import { breachTogether, comparable, persistingShift, postDeployShift } from './shift.js';
+import { comparable, persistingShift, postDeployShift } from './shift.js';
+import { breachTogether, oneAzReference } from './one-az.js';
 import { countReference, disownInScope, levelBefore, relativeEffect, spanMean, MIN_LEVEL_POINTS, REFERENCE_MEAN_Z } from './blame.js';
 
 export { REFERENCE_MEAN_Z };
@@ -254,7 +255,10 @@ export function deployCheckOutcome(
   // Reference verdicts matter only for confidence, i.e. only when something in scope breaches.
   const reference = breaching ? referenceSeries.map(({ key, series }) => ({ series, j: judged.get(key, series) })) : [];
   const effect = relativeEffect(anomalous.map((s) => s.j.anomaly), anomalous.map((s) => spanMean(s.series, from, now).mean));
-  const refAnomaly = countReference(check, reference.map((r) => ({ series: r.series, anomaly: r.j.anomaly })), effect, (v) => comparable(check, v), deploy.deployAt, from, now);
+  const refs = reference.map((r) => ({ series: r.series, anomaly: r.j.anomaly }));
+  const count = (list: Readonly<typeof refs>) => countReference(check, list, effect, (v) => comparable(check, v), deploy.deployAt, from, now);
+  // Breaches all in one AZ are compared with that AZ's reference series first (an outage of the AZ).
+  const refAnomaly = oneAzReference(anomalous.map((s) => s.j), refs, count(refs), names.az, count);
   const refThreshold = countRef(check, reference.map((r) => r.j), (j) => j.threshold);
   // Why only when the reference moves too: the daily spike is everywhere; a bad build deployed at
   // the time a bad build ran yesterday is not, and must not pass as "the season".

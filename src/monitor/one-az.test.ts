@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimRig } from './sim-rig.js';
+import { oneAzReference } from './one-az.js';
 
 /**
  * A build that hurts one AZ only (it breaks on something one AZ has), over the simulated fleet: the
@@ -49,8 +50,14 @@ test('an outage of one AZ (every tier there) during a good build\'s bake does no
     const t0 = r.clock.now();
     r.fleet.addIncident({ start: t0 + 3 * MIN, end: t0 + 18 * MIN, metrics: ['http_latency_p95_ms', 'http_errors_rate'], factor: 3, scope: { az: 'az2' } });
     await r.advanceTo(t0 + 45 * MIN);
-    assert.deepEqual(await decisions(r, 'rollback'), [], (await r.store.listEvents({})).map((e) => `${e.stage} ${e.severity}/${e.confidence} ${e.action}: ${e.summary}`).join(' | '));
+    const events = await r.store.listEvents({});
+    const said = events.map((e) => `${e.stage} ${e.severity}/${e.confidence} ${e.action}: ${e.summary}`).join(' | ');
+    assert.deepEqual(await decisions(r, 'rollback'), [], said);
     assert.notEqual(r.runner.snapshot().builds.good1.status, 'tainted');
+    // The outage is seen, and called what it is: the AZ's other tiers show it too (low confidence,
+    // no rollback offered for the build, no escalation).
+    assert.ok(events.length >= 1, 'the outage is seen');
+    assert.ok(events.every((e) => e.confidence === 'low' && e.action !== 'offer_rollback' && !e.escalated), said);
   } finally {
     await r.close();
   }
@@ -68,4 +75,19 @@ test('a 30-second blip on one AZ\'s series is not a build that hurts it', async 
   } finally {
     await r.close();
   }
+});
+
+test('oneAzReference: breaches all in one AZ take that AZ\'s reference counts when most of them deviate; else the whole group\'s', () => {
+  const ref = (az: string, deviates: boolean) => ({ series: { labels: { az }, timestamps: [], values: [] }, anomaly: { kind: deviates ? 'breach' : 'pass', rule: 'default', reason: '' } as const });
+  const refs = [ref('az1', false), ref('az1', false), ref('az2', true), ref('az2', true), ref('az2', false), ref('az3', false)];
+  // A stand-in for countReference: every series counts, a breach deviates.
+  const count = (list: ReadonlyArray<{ anomaly: { kind: string } }>) => ({ series: list.length, breaching: list.filter((r) => r.anomaly.kind === 'breach').length });
+  const all = count(refs);
+  const at = (...azs: string[]) => azs.map((az) => ({ labels: { az } }));
+  assert.deepEqual(oneAzReference(at('az2'), refs, all, 'az', count), { series: 3, breaching: 2 }, 'az2 is out: its own series say so');
+  assert.deepEqual(oneAzReference(at('az2', 'az2'), refs, all, 'az', count), { series: 3, breaching: 2 });
+  assert.equal(oneAzReference(at('az1'), refs, all, 'az', count), all, 'az1 is normal elsewhere: the whole group answers');
+  assert.equal(oneAzReference(at('az1', 'az2'), refs, all, 'az', count), all, 'two AZs: the whole group');
+  assert.equal(oneAzReference([{ labels: {} }], refs, all, 'az', count), all, 'no az label: the whole group');
+  assert.equal(oneAzReference(at('az9'), refs, all, 'az', count), all, 'no reference series there');
 });

@@ -3,7 +3,6 @@ import type { Verdict } from '../detect/verdict.js';
 import { flooredStd, resolveGuards } from '../detect/guards.js';
 import type { Series } from '../metrics/source.js';
 import { directedZ, levelBefore, spanMean, MIN_LEVEL_POINTS, RESTART_GRACE_MS } from './blame.js';
-import { LARGE_RELATIVE, LARGE_Z_FACTOR } from './assess.js';
 
 /**
  * The deploy's own shift (pure): the average since the deploy against the detector's baseline
@@ -43,36 +42,6 @@ export function comparable(check: CheckConfig, v: Verdict): boolean {
   if (min === undefined || min <= 0) return true;
   const level = Math.max(Math.abs(v.mean ?? 0), Math.abs(v.value ?? 0));
   return level >= min;
-}
-
-/** Minimum in-scope series breaching at once for a check to signal: one noisy series is not the build, when it runs on several. */
-export function neededInScope(inScope: number): number {
-  return Math.min(2, inScope);
-}
-
-/**
- * Whether a check's in-scope anomaly breaches count: `neededInScope` series at once, or one whose
- * breach stands alone (`standsAlone`). Why the second: a build that hurts one AZ only (it breaks on
- * something that AZ has) never had two series at once, and went through every stage to production
- * with p95 x2 or half its requests there (`src/monitor/one-az.test.ts`).
- */
-export function breachTogether(check: CheckConfig, anomalous: ReadonlyArray<{ series: Series; j: { anomaly: Verdict } }>, inScope: number, from: number, now: number): boolean {
-  if (anomalous.length === 0) return false;
-  return anomalous.length >= neededInScope(inScope) || anomalous.some((s) => standsAlone(check, s.series, s.j.anomaly, from, now));
-}
-
-/**
- * One series' breach that needs no second: the average since the deploy (at least `SHIFT_MIN_POINTS`
- * points, at most the judged window) lies `LARGE_Z_FACTOR` x `detector.threshold` baseline sigmas out
- * in the check's direction and moved `LARGE_RELATIVE` of the baseline level (1.5x, or half of it for
- * a fall): the size the one-check fire asks for, held for a minute, not one noisy point.
- */
-export function standsAlone(check: CheckConfig, series: Series, v: Verdict, from: number, now: number): boolean {
-  if (v.kind !== 'breach' || v.mean === undefined || !(v.std !== undefined && v.std > 0)) return false;
-  const m = spanMean(series, from, now);
-  if (m.n < SHIFT_MIN_POINTS || !comparable(check, { ...v, value: m.mean })) return false;
-  if (directedZ(check, (m.mean - v.mean) / v.std) < LARGE_Z_FACTOR * check.detector.threshold) return false;
-  return v.mean === 0 ? m.mean !== 0 : Math.abs(m.mean - v.mean) / Math.abs(v.mean) >= LARGE_RELATIVE;
 }
 
 /** The span before the deploy whose spread is the series' noise (long enough for a stable sigma, short enough to be "before"). */
