@@ -159,9 +159,11 @@ function judgeInScope(judged: CheckJudgements, state: PipelineState, deploy: Tra
   const masked = deploy.deployAt > now - check.detector.window * 1000;
   const inScope: InScopeSeries[] = [];
   const reference: Array<{ key: string; series: Series }> = [];
+  const exposed: Array<{ key: string; series: Series }> = [];
   for (const { key, series } of judged.series()) {
     const p = place(series.labels);
     if (p === 'reference') reference.push({ key, series });
+    if (p === 'exposed') exposed.push({ key, series });
     if (p !== 'in') continue;
     // Why: the plain verdict is the same judgement when the whole window is after the deploy.
     const j = masked
@@ -169,7 +171,7 @@ function judgeInScope(judged: CheckJudgements, state: PipelineState, deploy: Tra
       : withSeasonalRepeat(check, judged.get(key, series), now, judged.seasonalOf(key));
     inScope.push({ key, series, j });
   }
-  return { inScope, reference };
+  return { inScope, reference, exposed };
 }
 
 /**
@@ -233,7 +235,7 @@ export function deployCheckOutcome(
   const base: DeployCheckOutcome = { check: check.name, signals: [], seasonalRepeats: 0, inScope: 0, reference: 0 };
   if (!fetch || !fetch.ok) return { ...base, missing: fetch && !fetch.ok ? `${fetch.error.code}: ${fetch.error.message}` : 'not fetched' };
   const judged = new CheckJudgements(check, fetch.data, now, states);
-  const { inScope, reference: referenceSeries } = judgeInScope(judged, state, deploy, now, names);
+  const { inScope, reference: referenceSeries, exposed } = judgeInScope(judged, state, deploy, now, names);
   const out: DeployCheckOutcome = { ...base, inScope: inScope.length, reference: referenceSeries.length };
   if (inScope.length === 0) return { ...out, missing: 'no series in scope' };
   // Data is missing when the backend has no recent samples, not when the deploy is too recent to have any.
@@ -258,7 +260,9 @@ export function deployCheckOutcome(
   const refs = reference.map((r) => ({ series: r.series, anomaly: r.j.anomaly }));
   const count = (list: Readonly<typeof refs>) => countReference(check, list, effect, (v) => comparable(check, v), deploy.deployAt, from, now);
   // Breaches all in one AZ are compared with that AZ's reference series first (an outage of the AZ).
-  const refAnomaly = oneAzReference(anomalous.map((s) => s.j), refs, count(refs), names.az, count);
+  const azOf = new Set(anomalous.map((s) => s.j.labels[names.az]));
+  const exposedRefs = azOf.size === 1 ? exposed.filter((e) => azOf.has(e.series.labels[names.az])).map(({ key, series }) => ({ series, anomaly: judged.get(key, series).anomaly })) : [];
+  const refAnomaly = oneAzReference(anomalous.map((s) => s.j), refs, count(refs), names.az, count, exposedRefs);
   const refThreshold = countRef(check, reference.map((r) => r.j), (j) => j.threshold);
   // Why only when the reference moves too: the daily spike is everywhere; a bad build deployed at
   // the time a bad build ran yesterday is not, and must not pass as "the season".

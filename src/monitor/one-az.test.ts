@@ -91,3 +91,43 @@ test('oneAzReference: breaches all in one AZ take that AZ\'s reference counts wh
   assert.equal(oneAzReference([{ labels: {} }], refs, all, 'az', count), all, 'no az label: the whole group');
   assert.equal(oneAzReference(at('az9'), refs, all, 'az', count), all, 'no reference series there');
 });
+
+test('an outage of the one AZ a prod-10 deploy runs in, where every other cell of that AZ already runs the build, does not roll it back', async () => {
+  // One environment, staging in az1 only: production 10% (az1) has no reference series in az1; the
+  // earlier stages' az1 cells run the build and have for minutes, so a change there now is not this deploy.
+  const stages = [
+    { name: 'staging', environment: 'commercial', tier: 'staging', azs: ['az1'], percent: 100, bake: '3m' },
+    { name: 'dogfood', environment: 'commercial', tier: 'dogfood', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '3m' },
+    { name: 'canary', environment: 'commercial', tier: 'canary', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '3m' },
+    { name: 'prod-10', environment: 'commercial', tier: 'production', azs: ['az1'], percent: 10, bake: '8m' },
+    { name: 'prod-100', environment: 'commercial', tier: 'production', azs: ['az1', 'az2', 'az3'], percent: 100, bake: '3m' },
+  ];
+  const r = await SimRig.create({ seed: 404, start: DAY + 10 * 60 * MIN + 7 * MIN, fleet: { environments: ['commercial'] }, config: { pipeline: { tick: '5s', stages } } });
+  try {
+    await r.submit('good3');
+    const t0 = r.clock.now();
+    await r.advanceTo(t0 + 13 * MIN);
+    const prod10 = r.steps.find((s) => s.request.kind === 'deploy' && s.request.tier === 'production');
+    assert.ok(prod10, 'reached prod-10');
+    r.fleet.addIncident({ start: r.clock.now() + MIN, end: r.clock.now() + 16 * MIN, metrics: ['http_latency_p95_ms', 'http_errors_rate'], factor: 4, scope: { az: 'az1' } });
+    await r.advanceTo(t0 + 45 * MIN);
+    const events = await r.store.listEvents({ buildId: 'good3' });
+    const said = events.map((e) => `${e.stage} ${e.severity}/${e.confidence} ${e.action}: ${e.summary}`).join(' | ');
+    assert.deepEqual(await decisions(r, 'rollback'), [], said);
+    assert.ok(events.some((e) => e.stage === 'prod-10'), `the outage is seen: ${said}`);
+    assert.ok(events.every((e) => e.confidence === 'low' && e.action !== 'offer_rollback'), said);
+  } finally {
+    await r.close();
+  }
+});
+
+test('oneAzReference: with no reference series in the AZ (every other cell there runs the build), the cells that ran it before this deploy speak for the AZ', () => {
+  const ref = (az: string, deviates: boolean) => ({ series: { labels: { az }, timestamps: [], values: [] }, anomaly: { kind: deviates ? 'breach' : 'pass', rule: 'default', reason: '' } as const });
+  const count = (list: ReadonlyArray<{ anomaly: { kind: string } }>) => ({ series: list.length, breaching: list.filter((r) => r.anomaly.kind === 'breach').length });
+  // prod-10 runs in az1 only; the reference group is az2 and az3, normal; staging, dogfood and canary in az1 run the build already.
+  const refs = [ref('az2', false), ref('az2', false), ref('az3', false), ref('az3', false)];
+  const all = count(refs);
+  const exposed = [ref('az1', true), ref('az1', true), ref('az1', false)];
+  assert.deepEqual(oneAzReference([{ labels: { az: 'az1' } }], refs, all, 'az', count, exposed), { series: 3, breaching: 2 }, 'an outage of az1: its cells that already ran the build moved at the same moment');
+  assert.equal(oneAzReference([{ labels: { az: 'az1' } }], refs, all, 'az', count, [ref('az1', false), ref('az1', false)]), all, 'they did not: the whole group answers');
+});
