@@ -245,35 +245,33 @@ export function deployCheckOutcome(
   const shifted = applyShifts(judged, inScope, deploy, from, now);
   const zs = inScope.map((s) => Math.abs(s.j.anomaly.z ?? NaN)).filter(Number.isFinite);
   if (zs.length > 0) out.maxAbsZ = Math.max(...zs);
-  let anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
-  let together = breachTogether(check, anomalous, inScope.length, from, now);
+  const counted = () => inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
   // Breaches are checked against the same time a day and a week earlier: fetch those windows first.
-  if ((shifted || together) && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
+  if ((shifted || breachTogether(check, counted(), inScope.length, from, now)) && !fetch.data.dayAgo) return { ...out, needsSeasonal: true };
   // Blame only what the deploy changed (blame.ts): not what was there before it, the season or a restart.
   out.notTheDeploy = disownInScope(check, inScope, (k) => judged.seasonalOf(k), (v) => countsAsAnomaly(check, v), deploy.deployAt, now, settledAt(deploy, now));
-  anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
-  together = breachTogether(check, anomalous, inScope.length, from, now);
+  const anomalous = counted();
   const breaching = inScope.some((s) => s.j.anomaly.kind === 'breach' || s.j.threshold?.kind === 'breach');
   // Reference verdicts matter only for confidence, i.e. only when something in scope breaches.
   const reference = breaching ? referenceSeries.map(({ key, series }) => ({ series, j: judged.get(key, series) })) : [];
   const effect = relativeEffect(anomalous.map((s) => s.j.anomaly), anomalous.map((s) => spanMean(s.series, from, now).mean));
   const refs = reference.map((r) => ({ series: r.series, anomaly: r.j.anomaly }));
   const count = (list: Readonly<typeof refs>) => countReference(check, list, effect, (v) => comparable(check, v), deploy.deployAt, from, now);
-  // Breaches all in one AZ are compared with that AZ's reference series first (an outage of the AZ).
-  const azOf = new Set(anomalous.map((s) => s.j.labels[names.az]));
-  const exposedRefs = azOf.size === 1 ? exposed.filter((e) => azOf.has(e.series.labels[names.az])).map(({ key, series }) => ({ series, anomaly: judged.get(key, series).anomaly })) : [];
-  const refAnomaly = oneAzReference(anomalous.map((s) => s.j), refs, count(refs), names.az, count, exposedRefs);
+  // Breaches all in one AZ are compared with that AZ's reference series first (an outage of the AZ);
+  // its exposed series are judged only then.
+  const exposedIn = (az: string) => exposed.filter((e) => e.series.labels[names.az] === az).map(({ key, series }) => ({ series, anomaly: judged.get(key, series).anomaly }));
+  const refAnomaly = oneAzReference(anomalous.map((s) => s.j), refs, count(refs), names.az, count, exposedIn);
   const refThreshold = countRef(check, reference.map((r) => r.j), (j) => j.threshold);
+  const refMoved = refAnomaly.series > 0 && refAnomaly.breaching / refAnomaly.series > NOISE_SHARE;
   // Why only when the reference moves too: the daily spike is everywhere; a bad build deployed at
   // the time a bad build ran yesterday is not, and must not pass as "the season".
-  if (refAnomaly.series > 0 && refAnomaly.breaching / refAnomaly.series > NOISE_SHARE) markSeasonalShapes(judged, inScope, from, now);
+  if (refMoved) markSeasonalShapes(judged, inScope, from, now);
   // Why only with a quiet reference group: a held build's lasting shift is for the escalation to
   // roll back (high confidence); without a group to compare (staging) or with one that moved too, it
   // would only keep a hold that no one decides, where the fading shift lets the build move on to a
   // stage that can tell.
-  if (refAnomaly.thin || refAnomaly.series === 0 || refAnomaly.breaching / refAnomaly.series > NOISE_SHARE) dropPersisting(inScope);
-  anomalous = inScope.filter((s) => countsAsAnomaly(check, s.j.anomaly));
-  together = breachTogether(check, anomalous, inScope.length, from, now);
+  if (refAnomaly.thin || refAnomaly.series === 0 || refMoved) dropPersisting(inScope);
+  const together = breachTogether(check, counted(), inScope.length, from, now);
   for (const { j, series } of inScope) {
     const mk = (verdict: Verdict, ref: Counts): Signal => {
       const sig: Signal = { check: check.name, labels: j.labels, inScope: true, at: now, verdict, reference: ref };

@@ -44,8 +44,8 @@ export function standsAlone(check: CheckConfig, series: Series, v: Verdict, from
 
 /**
  * The reference counts for breaches that all lie in one AZ: when most of that AZ's reference series
- * (the other tiers and environments there) and `exposed` series (its cells that ran the build before
- * this deploy) deviate too, those counts (low confidence: it is the AZ,
+ * (the other tiers and environments there) and `exposedIn(az)` series (its cells that ran the build
+ * before this deploy) deviate too, those counts (low confidence: it is the AZ,
  * not the build); otherwise `all`. Why: an outage of one AZ hits every tier there, and against the
  * whole reference group (7 of 19 deviating) it read as medium confidence, the hold past the bake
  * escalated, and a good build was offered for rollback with a page (`src/monitor/one-az.test.ts`,
@@ -58,7 +58,7 @@ export function oneAzReference(
   all: ReferenceCounts,
   azLabel: string,
   count: (refs: ReadonlyArray<{ series: Series; anomaly: Verdict }>) => ReferenceCounts,
-  exposed: ReadonlyArray<{ series: Series; anomaly: Verdict }> = [],
+  exposedIn: (az: string) => ReadonlyArray<{ series: Series; anomaly: Verdict }> = () => [],
 ): ReferenceCounts {
   const azs = new Set(breaching.map((s) => s.labels[azLabel]));
   if (breaching.length === 0 || azs.size !== 1) return all;
@@ -68,6 +68,6 @@ export function oneAzReference(
   // Why the exposed cells too: a stage in one AZ (production 10%) often has no reference series
   // there, every other cell of the AZ running the build since an earlier stage; those cells did not
   // change build at this deploy, so their moving at the same moment is the AZ, not the build.
-  const here = count([...reference.filter(inAz), ...exposed.filter(inAz)]);
+  const here = count([...reference.filter(inAz), ...exposedIn(az)]);
   return here.series > 0 && here.breaching / here.series >= EVERYWHERE_SHARE ? { series: here.series, breaching: here.breaching } : all;
 }

@@ -1,6 +1,7 @@
 import type { CheckConfig } from '../config/schema.js';
 import type { Verdict } from '../detect/verdict.js';
 import { flooredStd, resolveGuards } from '../detect/guards.js';
+import { rangeStats } from '../detect/series-stats.js';
 import type { Series } from '../metrics/source.js';
 import { directedZ, levelBefore, spanMean, MIN_LEVEL_POINTS, RESTART_GRACE_MS } from './blame.js';
 
@@ -53,23 +54,6 @@ export const PRE_NOISE_MS = 30 * 60_000;
  */
 export const PERSISTING_MIN_RELATIVE = 0.15;
 
-/** Mean and standard deviation of the finite values with from < t <= to. */
-function spread(series: Series, from: number, to: number): { mean: number; std: number; n: number } {
-  let n = 0;
-  let sum = 0;
-  let sq = 0;
-  for (let i = 0; i < series.timestamps.length; i++) {
-    const t = series.timestamps[i];
-    const x = series.values[i];
-    if (t <= from || t > to || !Number.isFinite(x)) continue;
-    n++;
-    sum += x;
-    sq += x * x;
-  }
-  const mean = n > 0 ? sum / n : NaN;
-  return { mean, std: n > 1 ? Math.sqrt(Math.max(0, (sq - n * mean * mean) / (n - 1))) : NaN, n };
-}
-
 /**
  * A breach when the average from `from` to `now`, and the average of the first judged window after
  * the deploy (from `RESTART_GRACE_MS` after its last step, `settledAt`), both lie at least
@@ -83,11 +67,11 @@ export function persistingShift(check: CheckConfig, series: Series, rule: Verdic
   const guards = resolveGuards(check.detector);
   const { deployAt } = deploy;
   const pre = levelBefore(series, deployAt);
-  const noise = spread(series, deployAt - PRE_NOISE_MS - 1, deployAt - 1);
+  const noise = rangeStats(series, deployAt - PRE_NOISE_MS - 1, deployAt - 1);
   const firstFrom = Math.max(deployAt, deploy.settledAt ?? deployAt) + RESTART_GRACE_MS;
   const first = spanMean(series, firstFrom, Math.min(now, firstFrom + check.detector.window * 1000));
   const post = spanMean(series, from, now);
-  if (pre.n < MIN_LEVEL_POINTS || noise.n < guards.minSamples || post.n < MIN_LEVEL_POINTS || first.n < MIN_LEVEL_POINTS) return undefined;
+  if (pre.n < MIN_LEVEL_POINTS || noise.count < guards.minSamples || post.n < MIN_LEVEL_POINTS || first.n < MIN_LEVEL_POINTS) return undefined;
   if (guards.minVolume > 0 && Math.max(Math.abs(pre.mean), Math.abs(post.mean)) < guards.minVolume) return undefined;
   const sigma = flooredStd(noise.std, pre.mean, guards);
   if (!(sigma > 0)) return undefined;
